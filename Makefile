@@ -1,0 +1,73 @@
+# Keel: a Xen-style split-driver hypervisor.  See README.md.
+#
+#   make run     build everything and boot it in QEMU (serial on this terminal)
+#   make check   build everything and run every test
+#   make bench   run the benchmarks (docs/benchmarks.md)
+#
+# Each component builds in its own directory's Makefile into $(BUILD); this
+# file only orders them.  Packages come from mk/deps.sh.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+include $(TOP)/mk/config.mk
+export TOP BUILD DOM0_KVER
+
+PUBINC := $(TOP)/hypervisor/include
+export PUBINC
+
+ISO := $(BUILD)/keel.iso
+
+.PHONY: all deps hypervisor dom0-tools xenstore dom0-kernel initramfs iso \
+        run check unit-check integration-check bench fuzz clean help
+
+all: iso
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+# Installs what is missing; a quick dpkg query when everything is there.
+# A stamp keyed on the script and the pinned kernel avoids even that.
+DEPS_STAMP := $(BUILD)/.deps-$(DOM0_KVER)
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): mk/deps.sh mk/config.mk
+	@mkdir -p $(BUILD)
+	sh mk/deps.sh $(DOM0_KVER)
+	@touch $@
+
+hypervisor: deps
+	$(MAKE) -C hypervisor
+
+dom0-tools: deps
+	$(MAKE) -C dom0-tools
+
+xenstore: deps
+	$(MAKE) -C xenstore
+
+dom0-kernel: deps
+	$(MAKE) -C dom0-tools/initramfs kernel
+
+initramfs: dom0-tools xenstore dom0-kernel
+	$(MAKE) -C dom0-tools/initramfs initramfs
+
+iso: hypervisor initramfs
+	$(MAKE) -C dom0-tools/initramfs iso
+
+run: iso
+	sh mk/run-qemu.sh $(ISO) $(MEM) $(SMP) "$(HV_ARGS)"
+
+unit-check: deps
+	$(MAKE) -C tests unit
+
+integration-check: iso
+	$(MAKE) -C tests integration
+
+check: all
+	$(MAKE) -C tests check
+
+bench: all
+	$(MAKE) -C bench
+
+fuzz: deps
+	$(MAKE) -C xenstore fuzz
+
+clean:
+	rm -rf $(BUILD)

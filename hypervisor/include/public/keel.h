@@ -1,0 +1,46 @@
+/*
+ * Keel hypervisor public ABI: discovery and calling convention.
+ *
+ * Discovery: CPUID leaf KEEL_CPUID_BASE returns the highest hypervisor leaf
+ * in EAX and the signature "KeelKeelKeel" in EBX, ECX, EDX.  Leaf
+ * KEEL_CPUID_BASE + 1 returns KEEL_ABI_VERSION in EAX.
+ *
+ * Calling convention (64-bit callers): VMMCALL with
+ *   RAX = hypercall number (KEEL_HC_*)
+ *   RDI, RSI, RDX, R10, R8 = arguments 1..5
+ * The result comes back in RAX: >= 0 on success (meaning per call), or a
+ * negative KEEL_E* value.  Every other register is preserved.
+ *
+ * Pointers: every buffer argument is a *guest-physical* address of a flat
+ * buffer that may cross pages; no structure passed to the hypervisor contains
+ * a pointer.  A buffer that is not entirely in the caller's own memory fails
+ * with -KEEL_EFAULT.  Every size argument must equal the size the caller's
+ * header declares for the structure, or the call fails with -KEEL_EINVAL.
+ */
+#ifndef KEEL_PUBLIC_KEEL_H
+#define KEEL_PUBLIC_KEEL_H
+
+#include "types.h"
+
+#define KEEL_CPUID_BASE      0x40000000u
+#define KEEL_CPUID_SIG_EBX   0x6c65654bu /* "Keel" */
+#define KEEL_CPUID_SIG_ECX   0x6c65654bu
+#define KEEL_CPUID_SIG_EDX   0x6c65654bu
+
+/* ABI version: major in bits 31..16, minor in 15..0.  A caller speaks a
+ * hypervisor when the majors match and the hypervisor's minor is >= its own. */
+#define KEEL_ABI_MAJOR       1u
+#define KEEL_ABI_MINOR       0u
+#define KEEL_ABI_VERSION     ((KEEL_ABI_MAJOR << 16) | KEEL_ABI_MINOR)
+#define KEEL_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
+#define KEEL_ABI_VERSION_MINOR(v) ((uint32_t)(v) & 0xffffu)
+
+#define KEEL_PAGE_SHIFT      12
+#define KEEL_PAGE_SIZE       (1u << KEEL_PAGE_SHIFT)
+
+/* Hypercall numbers.  See docs/abi.md for each call's arguments and errors. */
+#define KEEL_HC_version      0  /* any domain */
+#define KEEL_HC_sysctl       1  /* dom0 only  */
+#define KEEL_HC_MAX          2  /* first unused number: answers -KEEL_ENOSYS */
+
+#endif

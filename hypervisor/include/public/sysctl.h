@@ -1,0 +1,49 @@
+/*
+ * KEEL_HC_sysctl: machine-wide information and control.  dom0 only: any
+ * other caller gets -KEEL_EPERM before its arguments are looked at.
+ *
+ *   arg1 = KEEL_SYSCTL_PHYSINFO, arg2 = gpa of struct keel_physinfo (OUT),
+ *   arg3 = sizeof(struct keel_physinfo)
+ *       Returns 0; -KEEL_EINVAL on a wrong size, -KEEL_EFAULT on a bad buffer.
+ *
+ *   arg1 = KEEL_SYSCTL_READCONSOLE, arg2 = gpa of a byte buffer (OUT),
+ *   arg3 = its size in bytes (1 .. KEEL_CONSOLE_READ_MAX),
+ *   arg4 = gpa of struct keel_console_cursor (IN/OUT)
+ *       Copies hypervisor log bytes starting at cursor->pos into the
+ *       buffer and returns how many were copied (0: nothing new).  pos is
+ *       a byte count since boot; if the ring has already overwritten
+ *       bytes at pos, copying starts at the oldest byte still held and
+ *       cursor->lost says how many were skipped.  On return cursor->pos is
+ *       the position after the last byte copied.  -KEEL_EINVAL on a size of
+ *       0 or over the maximum, -KEEL_EFAULT on a bad buffer.
+ *
+ *   Any other arg1: -KEEL_ENOSYS.
+ */
+#ifndef KEEL_PUBLIC_SYSCTL_H
+#define KEEL_PUBLIC_SYSCTL_H
+
+#include "types.h"
+
+#define KEEL_SYSCTL_PHYSINFO     0
+#define KEEL_SYSCTL_READCONSOLE  1
+
+#define KEEL_CONSOLE_READ_MAX    (64u * 1024u)
+
+struct keel_physinfo {
+	uint32_t nr_cpus;          /* OUT: physical CPUs running                  */
+	uint32_t cpu_khz;          /* OUT: TSC frequency in kHz                   */
+	uint64_t total_pages;      /* OUT: RAM pages in the machine's memory map  */
+	uint64_t dom0_pages;       /* OUT: RAM pages given to dom0                */
+	uint64_t hypervisor_pages; /* OUT: pages the hypervisor uses itself       */
+	uint64_t free_pages;       /* OUT: pages free for guests                  */
+	uint64_t boot_tsc_hz;      /* OUT: reserved, 0                            */
+};
+KEEL_ABI_SIZE_CHECK(struct keel_physinfo, 48);
+
+struct keel_console_cursor {
+	uint64_t pos;              /* IN/OUT: byte position in the log since boot */
+	uint64_t lost;             /* OUT: bytes skipped because overwritten      */
+};
+KEEL_ABI_SIZE_CHECK(struct keel_console_cursor, 16);
+
+#endif

@@ -1,0 +1,16 @@
+# Project-wide pins and defaults. This is the one place that names the Debian
+# kernel used for dom0 and the headers its module is built against.
+
+# Debian 12 kernel ABI for dom0: linux-image-$(DOM0_KVER)-unsigned and
+# linux-headers-$(DOM0_KVER) must be the same NN.  When Debian's archive moves
+# on and drops this NN, bump it here (mk/deps.sh says so when it happens).
+DOM0_KVER ?= 6.1.0-56-amd64
+
+# QEMU host defaults; override on the command line: make run MEM=4096 SMP=4
+MEM      ?= 2048
+SMP      ?= 2
+HV_ARGS  ?=
+QEMU     ?= qemu-system-x86_64
+QEMU_MACHINE ?= -machine pc -cpu max -accel tcg
+
+BUILD    ?= $(TOP)/build
