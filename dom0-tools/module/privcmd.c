@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/keel/privcmd: hypercalls on behalf of dom0 root processes.
+ *
+ * The ioctl follows hypervisor/include/public/dom0/privcmd.h: scalar
+ * arguments pass through; buffer arguments are bounced through kmalloc'd
+ * memory because the hypervisor takes guest-physical addresses of flat
+ * buffers, and a user buffer is neither physically contiguous nor pinned.
+ * Every buffer is copied in before the call and out after it, so a buffer
+ * may be IN, OUT or both without the module knowing which.  Everything the
+ * caller controls is checked before any memory is allocated or any
+ * hypercall made.
+ */
+#include "keel.h"
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/io.h>
+
+#include <public/keel.h>
+#include <public/dom0/privcmd.h>
+
+#include "hypercall.h"
+
+/* Checks the parts of a request that do not depend on user memory. */
+static int privcmd_validate(const struct keel_ioctl_hypercall *hc)
+{
+	int i;
+
+	if (hc->pad != 0)
+		return -EINVAL;
+	for (i = 0; i < KEEL_PRIVCMD_NARGS; i++)
+		if (hc->len[i] > KEEL_PRIVCMD_BUF_MAX)
+			return -EINVAL;
+	return 0;
+}
+
+static long privcmd_hypercall(struct keel_ioctl_hypercall __user *uhc)
+{
+	struct keel_ioctl_hypercall hc;
+	void *buf[KEEL_PRIVCMD_NARGS] = { NULL };
+	unsigned long arg[KEEL_PRIVCMD_NARGS];
+	long rc;
+	int i;
+
+	if (copy_from_user(&hc, uhc, sizeof(hc)))
+		return -EFAULT;
+	rc = privcmd_validate(&hc);
+	if (rc)
+		return rc;
+
+	for (i = 0; i < KEEL_PRIVCMD_NARGS; i++) {
+		if (hc.len[i] == 0) {
+			arg[i] = hc.arg[i];
+			continue;
+		}
+		/* kmalloc memory is physically contiguous and lives in the
+		 * direct map, so __pa() is the address the hypervisor wants. */
+		buf[i] = kmalloc(hc.len[i], GFP_KERNEL);
+		if (!buf[i]) {
+			rc = -ENOMEM;
+			goto err_free_bufs;
+		}
+		if (copy_from_user(buf[i], u64_to_user_ptr(hc.arg[i]),
+				   hc.len[i])) {
+			rc = -EFAULT;
+			goto err_free_bufs;
+		}
+		arg[i] = __pa(buf[i]);
+	}
+
+	hc.result = keel_hypercall5(hc.op, arg[0], arg[1], arg[2], arg[3],
+				    arg[4]);
+
+	for (i = 0; i < KEEL_PRIVCMD_NARGS; i++) {
+		if (!buf[i])
+			continue;
+		if (copy_to_user(u64_to_user_ptr(hc.arg[i]), buf[i],
+				 hc.len[i])) {
+			rc = -EFAULT;
+			goto err_free_bufs;
+		}
+	}
+	if (put_user(hc.result, &uhc->result))
+		rc = -EFAULT;
+
+err_free_bufs:
+	for (i = 0; i < KEEL_PRIVCMD_NARGS; i++)
+		kfree(buf[i]);
+	return rc;
+}
+
+static long privcmd_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	switch (cmd) {
+	case KEEL_IOCTL_HYPERCALL:
+		return privcmd_hypercall((void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations privcmd_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = privcmd_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+/*
+ * The '/' in the name makes devtmpfs create /dev/keel/privcmd (the driver
+ * core stores it as "keel!privcmd" and turns it back into a path).
+ */
+static struct miscdevice privcmd_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "keel/privcmd",
+	.fops = &privcmd_fops,
+	.mode = 0600,
+};
+
+/* Registers the device; returns 0 or the misc_register() error. */
+int keel_privcmd_init(void)
+{
+	return misc_register(&privcmd_dev);
+}
+
+void keel_privcmd_exit(void)
+{
+	misc_deregister(&privcmd_dev);
+}
