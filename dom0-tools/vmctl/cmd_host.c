@@ -1,0 +1,230 @@
+/*
+ * Commands about the machine and the hypervisor itself: info, dmesg.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vmctl.h"
+
+static int cmd_info(struct vmctl *v, int argc, char **argv);
+static int cmd_dmesg(struct vmctl *v, int argc, char **argv);
+
+const struct vmctl_cmd vmctl_host_cmds[] = {
+	{ "info", "[--json]", "show the hypervisor's version and the machine's CPUs and memory",
+	  "Asks the hypervisor (KEEL_HC_version, KEEL_SYSCTL_PHYSINFO) for its\n"
+	  "version, build id and ABI, the physical CPUs, and how the machine's\n"
+	  "memory is divided between dom0, the hypervisor and the guest pool.\n\n"
+	  "  -j, --json   print a JSON object instead; memory figures in bytes\n",
+	  cmd_info },
+	{ "dmesg", "[-c]", "print the hypervisor's log",
+	  "Prints the hypervisor's log ring from its oldest byte, and says so when\n"
+	  "older bytes were overwritten before they could be read.\n\n"
+	  "  -c, --clear  print only what was logged since the last 'dmesg -c'\n"
+	  "               (the ring itself is kept; the position is remembered\n"
+	  "               in " VMCTL_STATE_DIR "/dmesg-cursor)\n",
+	  cmd_dmesg },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+/*
+ * getopt_long over a command's arguments with our own messages: its global
+ * state is reset first, so tests may parse many times in one process.
+ */
+static int parse_opts(struct vmctl *v, const char *cmd, int argc, char **argv,
+		      const char *shortopts, const struct option *longopts,
+		      int (*set)(int opt, void *o), void *o)
+{
+	int opt;
+
+	optind = 0;      /* glibc: 0 also re-reads GETOPT_ env and resets */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (opt == '?' || set(opt, o)) {
+			vmctl_usage_error(v, vmctl_find_cmd(cmd),
+					  "%s: unknown option '%s'", cmd,
+					  argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		vmctl_usage_error(v, vmctl_find_cmd(cmd),
+				  "%s: unexpected argument '%s'", cmd, argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int info_set(int opt, void *p)
+{
+	struct vmctl_info_opts *o = p;
+
+	if (opt != 'j')
+		return -EINVAL;
+	o->json = 1;
+	return 0;
+}
+
+int vmctl_info_parse(struct vmctl *v, int argc, char **argv,
+		     struct vmctl_info_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	memset(o, 0, sizeof(*o));
+	return parse_opts(v, "info", argc, argv, "+j", longopts, info_set, o);
+}
+
+static int dmesg_set(int opt, void *p)
+{
+	struct vmctl_dmesg_opts *o = p;
+
+	if (opt != 'c')
+		return -EINVAL;
+	o->clear = 1;
+	return 0;
+}
+
+int vmctl_dmesg_parse(struct vmctl *v, int argc, char **argv,
+		      struct vmctl_dmesg_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "clear", no_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	memset(o, 0, sizeof(*o));
+	return parse_opts(v, "dmesg", argc, argv, "+c", longopts, dmesg_set, o);
+}
+
+static int cmd_info(struct vmctl *v, int argc, char **argv)
+{
+	struct vmctl_info_opts o;
+	struct vmctl_info in;
+	struct keel_ctl *h;
+	char *json;
+	int rc;
+
+	if (vmctl_info_parse(v, argc, argv, &o))
+		return VMCTL_FAIL;
+	h = vmctl_ctl(v);
+	if (!h)
+		return VMCTL_FAIL;
+	rc = keel_ctl_version_info(h, &in.version);
+	if (rc) {
+		vmctl_err(v, "cannot get the hypervisor's version: %s", strerror(-rc));
+		return VMCTL_FAIL;
+	}
+	rc = keel_ctl_physinfo(h, &in.phys);
+	if (rc) {
+		vmctl_err(v, "cannot get the machine's physical information: %s",
+			  strerror(-rc));
+		return VMCTL_FAIL;
+	}
+	if (!o.json) {
+		vmctl_info_print(v->out, &in);
+		return VMCTL_OK;
+	}
+	if (vmctl_info_json(&in, &json)) {
+		vmctl_err(v, "out of memory");
+		return VMCTL_FAIL;
+	}
+	fprintf(v->out, "%s", json);
+	free(json);
+	return VMCTL_OK;
+}
+
+static const char *state_path(char *buf, size_t size)
+{
+	const char *dir = getenv("VMCTL_STATE_DIR");
+
+	if (!dir || !*dir)
+		dir = VMCTL_STATE_DIR;
+	mkdir(dir, 0700);    /* EEXIST is fine; other errors show on open */
+	snprintf(buf, size, "%s/dmesg-cursor", dir);
+	return buf;
+}
+
+static uint64_t load_cursor(const char *path)
+{
+	unsigned long long pos = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &pos) != 1)
+		pos = 0;
+	fclose(f);
+	return pos;
+}
+
+static int save_cursor(struct vmctl *v, const char *path, uint64_t pos)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%" PRIu64 "\n", pos) < 0 || fclose(f) != 0) {
+		vmctl_err(v, "cannot save the log position in %s: %s", path,
+			  strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Bounds the loop should the hypervisor log faster than we read. */
+#define DMESG_MAX_BYTES (64ull << 20)
+#define DMESG_CHUNK     (16u * 1024u)
+
+static int cmd_dmesg(struct vmctl *v, int argc, char **argv)
+{
+	struct keel_console_cursor cur = { 0, 0 };
+	struct vmctl_dmesg_opts o;
+	uint64_t lost = 0, total = 0;
+	char path[256];
+	struct keel_ctl *h;
+	char *buf;
+	int n, rc = VMCTL_OK;
+
+	if (vmctl_dmesg_parse(v, argc, argv, &o))
+		return VMCTL_FAIL;
+	h = vmctl_ctl(v);
+	if (!h)
+		return VMCTL_FAIL;
+	buf = malloc(DMESG_CHUNK);
+	if (!buf) {
+		vmctl_err(v, "out of memory");
+		return VMCTL_FAIL;
+	}
+	if (o.clear)
+		cur.pos = load_cursor(state_path(path, sizeof(path)));
+
+	while (total < DMESG_MAX_BYTES) {
+		cur.lost = 0;
+		n = keel_ctl_read_console(h, &cur, buf, DMESG_CHUNK);
+		if (n < 0) {
+			vmctl_err(v, "cannot read the hypervisor log: %s",
+				  strerror(-n));
+			rc = VMCTL_FAIL;
+			goto out_free_buf;
+		}
+		if (n == 0)
+			break;
+		lost += cur.lost;
+		total += (uint64_t)n;
+		fwrite(buf, 1, (size_t)n, v->out);
+	}
+	fflush(v->out);
+	if (lost)
+		vmctl_err(v, "%" PRIu64 " bytes of the hypervisor log were overwritten before they could be read",
+			  lost);
+	if (o.clear && save_cursor(v, path, cur.pos))
+		rc = VMCTL_FAIL;
+
+out_free_buf:
+	free(buf);
+	return rc;
+}

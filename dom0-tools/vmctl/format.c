@@ -1,0 +1,133 @@
+/*
+ * Formatting for vmctl's reports.  No I/O beyond the FILE it is given and
+ * no hypercalls, so every function here is unit-tested on the host.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "vmctl.h"
+
+#define MIB ((uint64_t)1024 * 1024)
+
+char *vmctl_format_mib(char *buf, size_t size, uint64_t bytes)
+{
+	/* Tenths of a MiB, rounded to nearest, in integers: exact for any
+	 * 64-bit size, unlike a double. */
+	uint64_t tenths = bytes / (MIB / 10) +
+			  ((bytes % (MIB / 10)) * 2 >= MIB / 10 ? 1 : 0);
+
+	if (bytes % MIB == 0)
+		snprintf(buf, size, "%" PRIu64 " MiB", bytes / MIB);
+	else
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 " MiB",
+			 tenths / 10, tenths % 10);
+	return buf;
+}
+
+char *vmctl_format_abi(char *buf, size_t size, uint32_t abi)
+{
+	snprintf(buf, size, "%u.%u", KEEL_ABI_VERSION_MAJOR(abi),
+		 KEEL_ABI_VERSION_MINOR(abi));
+	return buf;
+}
+
+static uint64_t pages_to_bytes(uint64_t pages)
+{
+	return pages << KEEL_PAGE_SHIFT;
+}
+
+static void version_string(char *buf, size_t size,
+			   const struct keel_version_info *v)
+{
+	snprintf(buf, size, "%u.%u%s", v->major, v->minor, v->extra);
+}
+
+void vmctl_info_print(FILE *out, const struct vmctl_info *in)
+{
+	const struct keel_physinfo *p = &in->phys;
+	char ver[64], abi[16], sz[32];
+
+	version_string(ver, sizeof(ver), &in->version);
+	fprintf(out, "%-19s Keel %s\n", "hypervisor", ver);
+	fprintf(out, "%-19s %s\n", "build id",
+		in->version.build_id[0] ? in->version.build_id : "(none)");
+	fprintf(out, "%-19s %s\n", "compiled", in->version.compiled);
+	fprintf(out, "%-19s %s\n", "ABI version",
+		vmctl_format_abi(abi, sizeof(abi), in->version.abi_version));
+	fprintf(out, "%-19s %u\n", "physical CPUs", p->nr_cpus);
+	fprintf(out, "%-19s %u.%03u MHz\n", "CPU frequency",
+		p->cpu_khz / 1000, p->cpu_khz % 1000);
+	fprintf(out, "%-19s %s\n", "total memory",
+		vmctl_format_mib(sz, sizeof(sz), pages_to_bytes(p->total_pages)));
+	fprintf(out, "%-19s %s\n", "dom0 memory",
+		vmctl_format_mib(sz, sizeof(sz), pages_to_bytes(p->dom0_pages)));
+	fprintf(out, "%-19s %s\n", "hypervisor memory",
+		vmctl_format_mib(sz, sizeof(sz), pages_to_bytes(p->hypervisor_pages)));
+	fprintf(out, "%-19s %s\n", "free memory",
+		vmctl_format_mib(sz, sizeof(sz), pages_to_bytes(p->free_pages)));
+}
+
+static int gen_str(yajl_gen g, const char *key, const char *val)
+{
+	if (yajl_gen_string(g, (const unsigned char *)key, strlen(key)) != yajl_gen_status_ok)
+		return -ENOMEM;
+	if (yajl_gen_string(g, (const unsigned char *)val, strlen(val)) != yajl_gen_status_ok)
+		return -ENOMEM;
+	return 0;
+}
+
+static int gen_num(yajl_gen g, const char *key, uint64_t val)
+{
+	if (yajl_gen_string(g, (const unsigned char *)key, strlen(key)) != yajl_gen_status_ok)
+		return -ENOMEM;
+	/* yajl integers are long long; a byte count never reaches 2^63. */
+	if (yajl_gen_integer(g, (long long)val) != yajl_gen_status_ok)
+		return -ENOMEM;
+	return 0;
+}
+
+int vmctl_info_json(const struct vmctl_info *in, char **json)
+{
+	const struct keel_physinfo *p = &in->phys;
+	const unsigned char *buf;
+	char ver[64], abi[16];
+	size_t len;
+	yajl_gen g;
+	int rc = -ENOMEM;
+
+	*json = NULL;
+	g = yajl_gen_alloc(NULL);
+	if (!g)
+		return -ENOMEM;
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+
+	version_string(ver, sizeof(ver), &in->version);
+	vmctl_format_abi(abi, sizeof(abi), in->version.abi_version);
+	if (yajl_gen_map_open(g) != yajl_gen_status_ok ||
+	    gen_str(g, "version", ver) ||
+	    gen_str(g, "build_id", in->version.build_id) ||
+	    gen_str(g, "compiled", in->version.compiled) ||
+	    gen_str(g, "abi_version", abi) ||
+	    gen_num(g, "nr_cpus", p->nr_cpus) ||
+	    gen_num(g, "cpu_khz", p->cpu_khz) ||
+	    gen_num(g, "total_memory", pages_to_bytes(p->total_pages)) ||
+	    gen_num(g, "dom0_memory", pages_to_bytes(p->dom0_pages)) ||
+	    gen_num(g, "hypervisor_memory", pages_to_bytes(p->hypervisor_pages)) ||
+	    gen_num(g, "free_memory", pages_to_bytes(p->free_pages)) ||
+	    yajl_gen_map_close(g) != yajl_gen_status_ok)
+		goto out_free_gen;
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+		goto out_free_gen;
+	*json = strndup((const char *)buf, len);
+	if (*json)
+		rc = 0;
+
+out_free_gen:
+	yajl_gen_free(g);
+	return rc;
+}
