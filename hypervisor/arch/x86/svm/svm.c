@@ -1,0 +1,132 @@
+/*
+ * SVM enablement and the dom0 vCPU (AMD APM vol. 2 sec. 15.4, 15.5).
+ */
+#include <asm/svm.h>
+#include <asm/svm/vmcb.h>
+#include <asm/msr.h>
+#include <asm/page.h>
+#include <asm/percpu.h>
+#include <asm/x86.h>
+#include <keel/console.h>
+#include <keel/domain.h>
+#include <keel/errno.h>
+#include <keel/mm.h>
+
+#define CPUID_SVM   (1u << 2)    /* 0x80000001 ECX */
+#define SVM_NP      (1u << 0)    /* 0x8000000a EDX */
+
+const char *svm_unsupported_reason(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid_count(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x8000000a)
+		return "this CPU has no SVM (AMD-V): CPUID leaf 0x8000000a is missing";
+	cpuid_count(0x80000001, 0, &a, &b, &c, &d);
+	if (!(c & CPUID_SVM))
+		return "this CPU has no SVM (AMD-V); with QEMU use -cpu max (TCG) on an AMD-capable model";
+	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS)
+		return "SVM is disabled by the firmware (VM_CR.SVMDIS)";
+	cpuid_count(0x8000000a, 0, &a, &b, &c, &d);
+	if (!(d & SVM_NP))
+		return "this CPU's SVM has no nested paging (NPT)";
+	return NULL;
+}
+
+void svm_cpu_init(struct pcpu *c)
+{
+	c->hsave_pa = alloc_pages(1, 1);
+	c->host_state_pa = alloc_pages(1, 1);
+	if (!c->hsave_pa || !c->host_state_pa)
+		panic("svm: out of memory for CPU%u's host state", c->id);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+	/* FS/GS/TR/LDTR and the syscall MSRs as they are now: restored by
+	 * VMLOAD after every #VMEXIT. */
+	__asm__ volatile("vmsave %0" : : "a"(c->host_state_pa) : "memory");
+}
+
+static void flat_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attr)
+{
+	s->sel = sel;
+	s->attr = attr;
+	s->limit = 0xffffffff;
+	s->base = 0;
+}
+
+int svm_dom0_vcpu_init(struct vcpu *v, const struct dom0_entry *e)
+{
+	static paddr_t iopm;
+	struct vmcb *vmcb;
+	paddr_t msrpm;
+
+	/* dom0 drives the hardware: no I/O port is intercepted, but VMRUN
+	 * still needs a valid 12 KiB map. */
+	if (!iopm)
+		iopm = alloc_pages(3, 1);
+	msrpm = svm_dom0_msrpm();
+	v->arch.vmcb_pa = alloc_pages(1, 1);
+	if (!iopm || !msrpm || !v->arch.vmcb_pa)
+		return -ENOMEM;
+	vmcb = v->arch.vmcb = phys_to_virt(v->arch.vmcb_pa);
+
+	/* Intercept what safety needs: the SVM instructions (answered with
+	 * #UD), CPUID, the MSRs in the permission map, nested page faults,
+	 * shutdown, and NMIs (how another pCPU reaches pCPU0). */
+	vmcb->ctrl.intercept_misc1 = INTERCEPT_NMI | INTERCEPT_CPUID |
+				     INTERCEPT_MSR | INTERCEPT_SHUTDOWN |
+				     INTERCEPT_INVLPGA;
+	vmcb->ctrl.intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
+				     INTERCEPT_VMLOAD | INTERCEPT_VMSAVE |
+				     INTERCEPT_STGI | INTERCEPT_CLGI |
+				     INTERCEPT_SKINIT;
+	vmcb->ctrl.iopm_base_pa = iopm;
+	vmcb->ctrl.msrpm_base_pa = msrpm;
+	vmcb->ctrl.asid = 1;
+	/* V_INTR_MASKING = 0 and no INTR intercept: physical interrupts go
+	 * straight through dom0's IDT. */
+	vmcb->ctrl.vintr = 0;
+	vmcb->ctrl.np_enable = 1;
+	vmcb->ctrl.n_cr3 = e->npt_root;
+	vmcb->ctrl.tlb_control = TLB_CONTROL_FLUSH_ALL;
+
+	/* Linux's 32-bit boot protocol entry: flat segments, __BOOT_CS 0x10,
+	 * __BOOT_DS 0x18, paging off, interrupts off. */
+	flat_seg(&vmcb->save.cs, 0x10, SEG_ATTR_CODE32);
+	flat_seg(&vmcb->save.ds, 0x18, SEG_ATTR_DATA32);
+	flat_seg(&vmcb->save.es, 0x18, SEG_ATTR_DATA32);
+	flat_seg(&vmcb->save.ss, 0x18, SEG_ATTR_DATA32);
+	flat_seg(&vmcb->save.fs, 0x18, SEG_ATTR_DATA32);
+	flat_seg(&vmcb->save.gs, 0x18, SEG_ATTR_DATA32);
+	vmcb->save.gdtr.base = e->gdt_pa;
+	vmcb->save.gdtr.limit = 0x1f;
+	vmcb->save.idtr.limit = 0;
+	vmcb->save.ldtr.attr = SEG_ATTR_LDT;
+	vmcb->save.ldtr.limit = 0xffff;
+	vmcb->save.tr.attr = SEG_ATTR_TSS32;
+	vmcb->save.tr.limit = 0xffff;
+	vmcb->save.cpl = 0;	/* QEMU reads SS.DPL, hardware reads CPL */
+	vmcb->save.cr0 = CR0_PE | CR0_ET;
+	vmcb->save.cr4 = 0;
+	/* VMRUN refuses a guest without EFER.SVME; it is kept set and hidden
+	 * from the guest (svm/msr.c). */
+	vmcb->save.efer = EFER_SVME;
+	vmcb->save.rflags = 0x2;
+	vmcb->save.rip = e->rip;
+	vmcb->save.dr6 = 0xffff0ff0;
+	vmcb->save.dr7 = 0x400;
+	vmcb->save.g_pat = PAT_DEFAULT;
+	v->arch.regs.rsi = e->rsi;
+	return 0;
+}
+
+void svm_run(struct vcpu *v)
+{
+	struct pcpu *c = this_cpu();
+
+	c->current = v;
+	for (;;) {
+		svm_vmrun(&v->arch.regs, v->arch.vmcb_pa, c->host_state_pa);
+		svm_vmexit(v);
+	}
+}

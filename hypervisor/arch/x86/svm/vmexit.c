@@ -1,0 +1,169 @@
+/*
+ * #VMEXIT dispatch: one named handler per exit code.
+ */
+#include <asm/svm.h>
+#include <asm/svm/vmcb.h>
+#include <asm/cpuid.h>
+#include <asm/percpu.h>
+#include <asm/x86.h>
+#include <keel/console.h>
+#include <keel/domain.h>
+#include <keel/hypercall.h>
+#include <public/keel.h>
+
+#define VEC_DF 8
+#define VEC_GP 13
+#define VEC_UD 6
+
+/* The CPU has no NRIP save under QEMU: lengths are known per exit. */
+#define LEN_CPUID   2
+#define LEN_VMMCALL 3
+
+void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
+			  uint32_t error)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	uint64_t ev = vector | EVENT_TYPE_EXCEPTION | EVENT_VALID;
+
+	/* A fault while delivering another exception is a double fault. */
+	if ((vmcb->ctrl.eventinj & EVENT_VALID) &&
+	    ((vmcb->ctrl.eventinj >> 8) & 7) == 3) {
+		vector = VEC_DF;
+		has_error = true;
+		error = 0;
+		ev = VEC_DF | EVENT_TYPE_EXCEPTION | EVENT_VALID;
+	}
+	if (has_error)
+		ev |= EVENT_ERROR_VALID | ((uint64_t)error << 32);
+	vmcb->ctrl.eventinj = ev;
+}
+
+static void advance_rip(struct vcpu *v, unsigned len)
+{
+	v->arch.vmcb->save.rip += len;
+}
+
+static void handle_cpuid(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	struct cpuid_regs r;
+
+	guest_cpuid((uint32_t)vmcb->save.rax, (uint32_t)v->arch.regs.rcx,
+		    vmcb->save.cr4, &r);
+	vmcb->save.rax = r.eax;
+	v->arch.regs.rbx = r.ebx;
+	v->arch.regs.rcx = r.ecx;
+	v->arch.regs.rdx = r.edx;
+	advance_rip(v, LEN_CPUID);
+}
+
+static void handle_vmmcall(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	struct guest_regs *r = &v->arch.regs;
+	uint64_t args[HYPERCALL_NARGS] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 };
+
+	/* Only the guest kernel may call the hypervisor: a dom0 process
+	 * must go through the module's root-only device. */
+	if (vmcb->save.cpl != 0) {
+		svm_inject_exception(v, VEC_UD, false, 0);
+		return;
+	}
+	vmcb->save.rax = (uint64_t)hypercall_dispatch(v, vmcb->save.rax, args);
+	advance_rip(v, LEN_VMMCALL);
+}
+
+/* The NMI that caused this exit is still pending (GIF is clear).  Open
+ * GIF with IF clear so that only the NMI is taken, by the hypervisor's
+ * handler: it stops the CPU on panic, consumes a kick, or marks the NMI
+ * as the guest's, which is then injected. */
+static void handle_nmi(struct vcpu *v)
+{
+	struct pcpu *c = this_cpu();
+
+	__asm__ volatile("stgi; clgi" ::: "memory");
+	if (c->nmi_for_guest) {
+		c->nmi_for_guest = false;
+		if (!(v->arch.vmcb->ctrl.eventinj & EVENT_VALID))
+			v->arch.vmcb->ctrl.eventinj = 2 | EVENT_TYPE_NMI | EVENT_VALID;
+	}
+}
+
+static void dump_vmcb(const struct vmcb *vmcb)
+{
+	const struct vmcb_save *s = &vmcb->save;
+
+	pr_err("  exitcode %lx info1 %lx info2 %lx exitintinfo %lx\n",
+	       vmcb->ctrl.exitcode, vmcb->ctrl.exitinfo1, vmcb->ctrl.exitinfo2,
+	       vmcb->ctrl.exitintinfo);
+	pr_err("  rip %lx rsp %lx rflags %lx cpl %u\n", s->rip, s->rsp,
+	       s->rflags, s->cpl);
+	pr_err("  cr0 %lx cr3 %lx cr4 %lx efer %lx\n", s->cr0, s->cr3, s->cr4,
+	       s->efer);
+	pr_err("  cs %x/%x ss %x/%x\n", s->cs.sel, s->cs.attr, s->ss.sel,
+	       s->ss.attr);
+}
+
+static void handle_shutdown(struct vcpu *v)
+{
+	pr_err("dom%u: triple fault (shutdown); its state cannot be resumed\n",
+	       v->domain->id);
+	dump_vmcb(v->arch.vmcb);
+	if (v->domain->id == DOMID_DOM0)
+		dom0_died("dom0 triple-faulted");
+	panic("guest domains are not implemented yet");
+}
+
+void svm_vmexit(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	uint64_t code = vmcb->ctrl.exitcode;
+
+	/* An event whose delivery the exit interrupted must be delivered
+	 * again (APM vol. 2 sec. 15.7.2). */
+	vmcb->ctrl.eventinj = 0;
+	if (vmcb->ctrl.exitintinfo & EVENT_VALID)
+		vmcb->ctrl.eventinj = vmcb->ctrl.exitintinfo;
+	vmcb->ctrl.tlb_control = TLB_CONTROL_NONE;
+
+	switch (code) {
+	case VMEXIT_CPUID:
+		handle_cpuid(v);
+		break;
+	case VMEXIT_MSR:
+		svm_handle_msr(v);
+		break;
+	case VMEXIT_VMMCALL:
+		handle_vmmcall(v);
+		break;
+	case VMEXIT_NPF:
+		svm_handle_npf(v);
+		break;
+	case VMEXIT_NMI:
+		handle_nmi(v);
+		break;
+	case VMEXIT_SHUTDOWN:
+		handle_shutdown(v);
+		break;
+	case VMEXIT_VMRUN:
+	case VMEXIT_VMLOAD:
+	case VMEXIT_VMSAVE:
+	case VMEXIT_STGI:
+	case VMEXIT_CLGI:
+	case VMEXIT_SKINIT:
+	case VMEXIT_INVLPGA:
+		/* SVM is hidden from guests: behave as a CPU without it. */
+		svm_inject_exception(v, VEC_UD, false, 0);
+		break;
+	case VMEXIT_INVALID:
+		pr_err("svm: VMRUN refused dom%u's state (invalid guest state)\n",
+		       v->domain->id);
+		dump_vmcb(vmcb);
+		panic("VMRUN consistency check failed");
+	default:
+		pr_err("svm: unexpected #VMEXIT %lx from dom%u\n", code,
+		       v->domain->id);
+		dump_vmcb(vmcb);
+		panic("unexpected #VMEXIT");
+	}
+}

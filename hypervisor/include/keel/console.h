@@ -1,0 +1,42 @@
+/*
+ * The hypervisor log: levelled printk into a ring buffer that dom0 reads
+ * (KEEL_SYSCTL_READCONSOLE), mirrored to COM1 until dom0 owns it and to
+ * QEMU's debug console (port 0xE9) when enabled.
+ */
+#ifndef KEEL_CONSOLE_H
+#define KEEL_CONSOLE_H
+
+#include <keel/types.h>
+
+enum log_level { LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
+
+/* Sinks, as chosen by console= on the command line. */
+#define CONSOLE_SINK_COM1 (1u << 0)
+#define CONSOLE_SINK_E9   (1u << 1)
+
+void printk(enum log_level lvl, const char *fmt, ...) __printf(2, 3);
+void vprintk(enum log_level lvl, const char *fmt, va_list ap);
+
+#define pr_err(...)   printk(LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)  printk(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  printk(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...) printk(LOG_DEBUG, __VA_ARGS__)
+
+void console_set_level(enum log_level lvl);
+void console_set_sinks(unsigned sinks);
+/* COM1 now belongs to dom0: stop writing there (except on panic). */
+void console_handover_com1(void);
+/* Take COM1 back (dom0 is dead): its last messages must be seen. */
+void console_reclaim_com1(void);
+/* Copy log bytes from *pos on; see KEEL_SYSCTL_READCONSOLE. */
+size_t console_ring_read(uint64_t *pos, uint64_t *lost, char *buf, size_t len);
+
+__noreturn void panic(const char *fmt, ...) __printf(1, 2);
+/* True once panic() has started: NMI handlers use it to stop. */
+bool console_panicking(void);
+
+/* Log-level and console option parsers for the command line. */
+int console_parse_level(const char *s, enum log_level *out);
+int console_parse_sinks(const char *s, unsigned *out);
+
+#endif
