@@ -1,0 +1,33 @@
+#!/bin/sh
+# Boot the Keel ISO in QEMU with the serial console on this terminal.
+# Usage: mk/run-qemu.sh ISO MEM SMP "HV_ARGS" [bare]
+#   HV_ARGS is appended to the hypervisor's command line (dom0_mem=768M ...);
+#   a fifth argument "bare" boots the same dom0 kernel without the hypervisor.
+# GRUB reads both from SMBIOS strings (see dom0-tools/initramfs/grub.cfg), so
+# neither needs a rebuilt ISO.  The hypervisor's debug console (port 0xE9)
+# goes to hv-debug.log beside the ISO.  For scripted, non-interactive boots
+# use tests/integration/qemu.py instead.
+set -eu
+iso=${1:?usage: run-qemu.sh ISO MEM SMP HV_ARGS [bare]}
+mem=${2:-2048}
+smp=${3:-2}
+hv_args=${4:-}
+entry=${5:-keel}
+qemu=${QEMU:-qemu-system-x86_64}
+
+[ -f "$iso" ] || { echo "run-qemu: $iso not found: run 'make iso'" >&2; exit 1; }
+debuglog=$(dirname "$iso")/hv-debug.log
+
+if [ "$entry" = bare ]; then
+	smbios="type=1,product=keel-bare"
+else
+	smbios="type=1,product=keel"
+	# QEMU's option syntax escapes a comma by doubling it.
+	[ -n "$hv_args" ] && smbios="$smbios,sku=$(printf '%s' "$hv_args" | sed 's/,/,,/g')"
+fi
+
+echo "run-qemu: $entry, ${mem} MiB, $smp CPUs${hv_args:+, hypervisor args: $hv_args}; Ctrl-a x quits QEMU, Ctrl-a c toggles its monitor; hypervisor debug log: $debuglog"
+exec "$qemu" -machine pc -cpu max -accel tcg -smp "$smp" -m "$mem" -nographic \
+	-cdrom "$iso" -boot d \
+	-debugcon "file:$debuglog" -global isa-debugcon.iobase=0xe9 \
+	-smbios "$smbios"
