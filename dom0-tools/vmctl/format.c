@@ -15,16 +15,19 @@
 
 char *vmctl_format_mib(char *buf, size_t size, uint64_t bytes)
 {
-	/* Tenths of a MiB, rounded to nearest, in integers: exact for any
-	 * 64-bit size, unlike a double. */
-	uint64_t tenths = bytes / (MIB / 10) +
-			  ((bytes % (MIB / 10)) * 2 >= MIB / 10 ? 1 : 0);
+	/* Integers only: exact for every 64-bit size, unlike a double.
+	 * The remainder is < 2^20, so rem * 10 cannot overflow. */
+	uint64_t whole = bytes / MIB, rem = bytes % MIB;
+	uint64_t tenth = (rem * 10 + MIB / 2) / MIB;
 
-	if (bytes % MIB == 0)
-		snprintf(buf, size, "%" PRIu64 " MiB", bytes / MIB);
+	if (tenth == 10) {
+		whole++;
+		tenth = 0;
+	}
+	if (rem == 0)
+		snprintf(buf, size, "%" PRIu64 " MiB", whole);
 	else
-		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 " MiB",
-			 tenths / 10, tenths % 10);
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 " MiB", whole, tenth);
 	return buf;
 }
 

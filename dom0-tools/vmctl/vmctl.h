@@ -72,7 +72,7 @@ struct vmctl_info {
 
 /*
  * Writes bytes as MiB into buf: "512 MiB" when whole, else one decimal
- * ("2047.6 MiB"); sizes of 1 PiB and more as GiB.  Returns buf.
+ * ("2047.6 MiB", rounded to the nearest tenth).  Returns buf.
  */
 char *vmctl_format_mib(char *buf, size_t size, uint64_t bytes);
 

@@ -1,0 +1,40 @@
+/* Shared pieces of the dom0-tools unit tests. */
+#ifndef DOM0_TOOLS_TESTS_H
+#define DOM0_TOOLS_TESTS_H
+
+#include <check.h>
+#include <stdio.h>
+
+#include "keelctl_private.h"
+#include "vmctl.h"
+
+Suite *lib_suite(void);
+Suite *vmctl_suite(void);
+Suite *format_suite(void);
+
+/*
+ * A fake hypervisor behind libkeelctl's backend hook: records each request
+ * and answers with dev_err (the ioctl's -errno) or result, after letting
+ * fill() write the buffers as the hypervisor would.
+ */
+struct fake_hv {
+	int calls;
+	struct keel_ioctl_hypercall last;
+	int dev_err;
+	int64_t result;
+	int (*fill)(struct fake_hv *f, struct keel_ioctl_hypercall *hc);
+	/* For READCONSOLE: a log to serve, and bytes reported lost once. */
+	const char *log;
+	uint64_t lost_once;
+	uint32_t chunk;       /* most bytes per call; 0 = as asked */
+};
+
+int fake_backend(void *priv, struct keel_ioctl_hypercall *hc);
+
+/* A hypervisor with version, physinfo and a console log, for vmctl tests. */
+int fake_full_hv(struct fake_hv *f, struct keel_ioctl_hypercall *hc);
+
+/* Runs fn with stdout/stderr captured into the given buffers (malloc'd). */
+int run_vmctl(struct fake_hv *f, int argc, char **argv, char **out, char **err);
+
+#endif
