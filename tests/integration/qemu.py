@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Boot the Keel ISO in QEMU without a terminal and drive dom0's serial shell.
+
+Used by the integration tests (tests/integration) and the boot benchmark
+(bench/boot); also a command-line launcher for one-off non-interactive runs:
+
+    python3 tests/integration/qemu.py [--entry bare] [--hv-args "dom0_mem=512M"] \\
+        --cmd "vmctl info" --cmd "vmctl dmesg"
+
+QEMU runs headless with the serial port on a pipe (-serial stdio), the
+hypervisor's debug console (port 0xE9) in a file, and -no-reboot so a guest
+reset or panic ends QEMU instead of looping.  Every wait has a bound; on a
+failure, callers print tail() for the serial and debugcon logs.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
+DEFAULT_ISO = os.path.join(BUILD, "keel.iso")
+
+# dom0's shell prompt (see dom0-tools/initramfs/rootfs/etc/profile).
+PROMPT = r"dom0:[^\n]*# "
+# Control sequences ash's line editor writes (cursor moves, ESC[6n, ...).
+ANSI = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|[=>78])")
+
+
+class QemuError(Exception):
+    pass
+
+
+def smbios_args(entry, hv_args):
+    """The -smbios option that picks the GRUB entry and extra hypervisor
+    arguments (see dom0-tools/initramfs/grub.cfg)."""
+    if entry == "bare":
+        return ["-smbios", "type=1,product=keel-bare"]
+    opt = "type=1,product=keel"
+    if hv_args.strip():
+        # QEMU's option syntax escapes a comma by doubling it.
+        opt += ",sku=" + hv_args.strip().replace(",", ",,")
+    return ["-smbios", opt]
+
+
+class Qemu:
+    def __init__(self, name, iso=DEFAULT_ISO, entry="keel", mem=2048, smp=2,
+                 hv_args="", logdir=None, qemu="qemu-system-x86_64",
+                 extra=None):
+        self.name = name
+        self.logdir = logdir or os.path.join(BUILD, "tests", "integration")
+        os.makedirs(self.logdir, exist_ok=True)
+        self.serial_log = os.path.join(self.logdir, name + ".serial.log")
+        self.debugcon_log = os.path.join(self.logdir, name + ".debugcon.log")
+        self.cmdline = [
+            qemu, "-machine", "pc", "-cpu", "max", "-accel", "tcg",
+            "-smp", str(smp), "-m", str(mem),
+            "-display", "none", "-no-reboot",
+            "-serial", "stdio", "-monitor", "none",
+            "-cdrom", iso, "-boot", "d",
+            "-debugcon", "file:" + self.debugcon_log,
+            "-global", "isa-debugcon.iobase=0xe9",
+        ] + smbios_args(entry, hv_args) + (extra or [])
+        self.iso = iso
+        self.proc = None
+        self.text = ""        # serial output so far, CR/LF normalised
+        self.pos = 0          # where the next wait_for() starts looking
+        self.cond = threading.Condition()
+        self.eof = False
+        self.seq = 0
+        self.started = None
+
+    # -- process -------------------------------------------------------
+    def start(self):
+        if not os.path.exists(self.iso):
+            raise QemuError(f"{self.iso} does not exist: run 'make iso' first")
+        self.log = open(self.serial_log, "w", errors="replace")
+        if os.path.exists(self.debugcon_log):
+            os.unlink(self.debugcon_log)
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(self.cmdline, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        return self
+
+    def _read(self):
+        pending_cr = False
+        while True:
+            data = os.read(self.proc.stdout.fileno(), 4096)
+            if not data:
+                break
+            s = data.decode("utf-8", errors="replace")
+            if pending_cr:
+                s = "\r" + s
+            pending_cr = s.endswith("\r")
+            if pending_cr:
+                s = s[:-1]
+            s = s.replace("\r\n", "\n").replace("\r", "")
+            s = ANSI.sub("", s)
+            self.log.write(s)
+            self.log.flush()
+            with self.cond:
+                self.text += s
+                self.cond.notify_all()
+        with self.cond:
+            self.eof = True
+            self.cond.notify_all()
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def wait_exit(self, timeout):
+        """Waits for QEMU to end by itself; returns True if it did."""
+        try:
+            self.proc.wait(timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+
+    def stop(self):
+        if self.alive():
+            self.proc.terminate()
+            if not self.wait_exit(10):
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc and self.proc.stdin:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        if getattr(self, "reader", None):
+            self.reader.join(5)
+        if getattr(self, "log", None):
+            self.log.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- serial --------------------------------------------------------
+    def wait_for(self, pattern, timeout):
+        """Waits until pattern (a regex, MULTILINE) appears in the serial
+        output after the last match; returns the match.  Raises QemuError
+        on timeout or when QEMU exits first."""
+        rx = re.compile(pattern, re.MULTILINE)
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                m = rx.search(self.text, self.pos)
+                if m:
+                    self.pos = m.end()
+                    return m
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise QemuError(f"timeout after {timeout}s waiting for /{pattern}/")
+                if self.eof:
+                    raise QemuError(f"QEMU exited while waiting for /{pattern}/"
+                                    f" (status {self.proc.poll()})")
+                self.cond.wait(min(left, 1.0))
+
+    def send(self, line):
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+
+    def run(self, cmd, timeout=60):
+        """Runs a shell command line in dom0; returns (status, output).
+        Markers printed before and after delimit the output: the quotes
+        keep the echoed command line itself from matching them."""
+        self.seq += 1
+        tag = f"{self.seq}x{os.getpid()}"
+        self.send(f'echo @@B{tag}""; {cmd}; echo @@E{tag}"":$?')
+        self.wait_for(rf"^@@B{tag}\n", timeout)
+        start = self.pos
+        m = self.wait_for(rf"^@@E{tag}:(\d+)$", timeout)
+        out = self.text[start:m.start()]
+        self.wait_for(PROMPT, 10)
+        return int(m.group(1)), out
+
+    def tail(self, n=60):
+        """The last n lines of the serial and debugcon logs, for failures."""
+        parts = [f"--- last {n} lines of serial log ({self.serial_log}):"]
+        parts += self.text.splitlines()[-n:]
+        try:
+            with open(self.debugcon_log, errors="replace") as f:
+                dl = f.read().splitlines()
+            parts.append(f"--- last {n} lines of debugcon log ({self.debugcon_log}):")
+            parts += dl[-n:]
+        except OSError:
+            parts.append("--- no debugcon log")
+        return "\n".join(parts)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--iso", default=DEFAULT_ISO)
+    ap.add_argument("--entry", choices=["keel", "bare"], default="keel")
+    ap.add_argument("--mem", type=int, default=2048)
+    ap.add_argument("--smp", type=int, default=2)
+    ap.add_argument("--hv-args", default="")
+    ap.add_argument("--boot-timeout", type=int, default=120)
+    ap.add_argument("--cmd", action="append", default=[],
+                    help="a dom0 shell command (repeatable)")
+    ap.add_argument("--name", default="manual")
+    a = ap.parse_args()
+    q = Qemu(a.name, iso=a.iso, entry=a.entry, mem=a.mem, smp=a.smp,
+             hv_args=a.hv_args)
+    rc = 0
+    try:
+        q.start()
+        q.wait_for(PROMPT, a.boot_timeout)
+        print(f"# dom0 prompt after {q.elapsed():.1f}s")
+        for c in a.cmd:
+            st, out = q.run(c)
+            print(f"$ {c}\n{out}# exit status {st}")
+    except QemuError as e:
+        print(f"qemu.py: {e}\n{q.tail()}", file=sys.stderr)
+        rc = 1
+    finally:
+        q.stop()
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Boot tests: GRUB -> Keel -> dom0, and the same dom0 bare.
+
+Prints one "PASS: name" or "FAIL: name: why" line per check and exits
+non-zero if anything failed.  Three boots of the one ISO:
+  keel      2048 MiB, dom0_mem=512M: banner, shell, module, vmctl, selftest,
+            a denied access to hypervisor memory, dmesg, rmmod, poweroff
+  keel-mem  1536 MiB, dom0_mem=384M: memory figures follow -m and dom0_mem
+  bare      no hypervisor: dom0 still boots, keel.ko refuses clearly, reboot
+Every wait is bounded; a failed check prints the serial and debugcon tails.
+"""
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qemu import PROMPT, Qemu, QemuError  # noqa: E402
+
+MIB = 1 << 20
+BANNER = r"^Keel hypervisor \d+\.\d+"
+BOOT_TIMEOUT = int(os.environ.get("KEEL_BOOT_TIMEOUT", "150"))
+
+
+class Suite:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def verdict(self, ok, name, why="", vm=None):
+        if ok:
+            print(f"PASS: {name}", flush=True)
+            self.passed += 1
+            return True
+        print(f"FAIL: {name}: {why}", flush=True)
+        self.failed += 1
+        if vm is not None:
+            print(vm.tail(), flush=True)
+        return False
+
+
+class Boot:
+    """One QEMU run whose checks stop being attempted after it breaks."""
+
+    def __init__(self, suite, vm):
+        self.s = suite
+        self.vm = vm
+        self.broken = None
+
+    def check(self, name, fn):
+        if self.broken:
+            return self.s.verdict(False, name, f"not run: {self.broken}")
+        try:
+            ok, why = fn()
+        except QemuError as e:
+            self.broken = f"{name} failed ({e})"
+            return self.s.verdict(False, name, str(e), self.vm)
+        return self.s.verdict(ok, name, why, None if ok else self.vm)
+
+    def run(self, cmd, timeout=60):
+        return self.vm.run(cmd, timeout)
+
+
+def dom0_reserved_above_ram(iomem):
+    """The first "Reserved" range in /proc/iomem that starts above dom0's
+    highest System RAM below 4 GiB: memory the hypervisor kept for itself
+    or its guest pool (marked reserved in dom0's e820)."""
+    ram_end, reserved = 0, []
+    for line in iomem.splitlines():
+        m = re.match(r"^([0-9a-f]+)-([0-9a-f]+) : (.*)$", line.strip())
+        if not m:
+            continue
+        lo, hi, what = int(m.group(1), 16), int(m.group(2), 16), m.group(3)
+        if hi >= 1 << 32:
+            continue
+        if what == "System RAM":
+            ram_end = max(ram_end, hi)
+        elif what == "Reserved":
+            reserved.append((lo, hi))
+    for lo, hi in reserved:
+        if lo > ram_end:
+            return lo
+    return None
+
+
+def keel_boot(s):
+    vm = Qemu("boot-keel", mem=2048, smp=2, hv_args="dom0_mem=512M")
+    b = Boot(s, vm)
+    info = {}
+    try:
+        vm.start()
+        b.check("hypervisor_banner",
+                lambda: (bool(vm.wait_for(BANNER, 60)), ""))
+        b.check("dom0_shell_prompt",
+                lambda: (bool(vm.wait_for(PROMPT, BOOT_TIMEOUT)), ""))
+
+        def module_loaded():
+            st, out = b.run("grep '^keel ' /proc/modules; ls -l /dev/keel/privcmd")
+            ok = st == 0 and "keel" in out and re.search(r"^crw-------\s", out, re.M)
+            return bool(ok), f"status {st}: {out!r}"
+        b.check("module_loaded_device_0600", module_loaded)
+
+        def info_json():
+            st, out = b.run("vmctl info --json")
+            if st != 0:
+                return False, f"status {st}: {out!r}"
+            info.update(json.loads(out))
+            return True, ""
+        b.check("vmctl_info_json", info_json)
+
+        def memory_figures():
+            if not info:
+                return False, "no vmctl info"
+            total, dom0 = info["total_memory"], info["dom0_memory"]
+            hv, free = info["hypervisor_memory"], info["free_memory"]
+            why = f"{info}"
+            ok = (dom0 == 512 * MIB and 2048 * MIB - 16 * MIB <= total <= 2048 * MIB
+                  and dom0 + hv + free <= total and info["nr_cpus"] == 2
+                  and free > 0 and hv > 0)
+            return ok, why
+        b.check("vmctl_info_memory_matches_dom0_mem_and_qemu_m", memory_figures)
+
+        def info_text():
+            st, out = b.run("vmctl info")
+            ok = (st == 0 and re.search(r"^dom0 memory\s+512 MiB$", out, re.M)
+                  and re.search(r"^hypervisor\s+Keel \d+\.\d+", out, re.M)
+                  and re.search(r"^build id\s+[0-9a-f]+", out, re.M))
+            return bool(ok), f"status {st}: {out!r}"
+        b.check("vmctl_info_text", info_text)
+
+        def meminfo():
+            st, out = b.run("grep MemTotal /proc/meminfo")
+            m = re.search(r"MemTotal:\s+(\d+) kB", out)
+            return bool(m and int(m.group(1)) * 1024 <= 512 * MIB), out.strip()
+        b.check("dom0_meminfo_within_dom0_mem", meminfo)
+
+        def selftest():
+            st, out = b.run("keel-selftest", 120)
+            lines = re.findall(r"^(PASS|FAIL): (\S+)(.*)$", out, re.M)
+            for verdict, name, rest in lines:
+                s.verdict(verdict == "PASS", f"selftest/{name}", rest.strip())
+            ok = st == 0 and re.search(r"keel-selftest: \d+ passed, 0 failed", out)
+            return bool(ok), f"status {st}, no clean summary: {out[-300:]!r}"
+        b.check("keel_selftest", selftest)
+
+        addr = {}
+
+        def devmem_denied():
+            st, out = b.run("cat /proc/iomem")
+            a = dom0_reserved_above_ram(out)
+            if a is None:
+                return False, f"no Reserved range above dom0's RAM in {out!r}"
+            addr["gpa"] = a
+            st, out = b.run(f"busybox devmem {a:#x} 32")
+            return st in (128 + 11, 128 + 7), f"devmem {a:#x}: status {st}: {out!r}"
+        b.check("devmem_hypervisor_memory_faults", devmem_denied)
+
+        dmesg = {}
+
+        def npt_logged():
+            st, out = b.run("vmctl dmesg", 60)
+            dmesg["text"] = out
+            m = re.search(r"npt: dom0 denied access to .*gpa (0x[0-9a-f]+)", out)
+            ok = st == 0 and m and int(m.group(1), 16) == addr.get("gpa")
+            return bool(ok), f"status {st}; no npt line for {addr}: {out[-500:]!r}"
+        b.check("hypervisor_logs_denied_access", npt_logged)
+
+        def alive_after():
+            st, out = b.run("vmctl info >/dev/null && echo still-alive")
+            return st == 0 and "still-alive" in out, f"status {st}: {out!r}"
+        b.check("dom0_and_hypercalls_work_after_fault", alive_after)
+
+        b.check("vmctl_dmesg_has_banner",
+                lambda: (bool(re.search(BANNER, dmesg.get("text", ""), re.M)),
+                         "no banner in vmctl dmesg"))
+        b.check("hv_args_reach_hypervisor",
+                lambda: ("dom0_mem=512M" in dmesg.get("text", ""),
+                         "dom0_mem=512M not in the hypervisor log"))
+
+        def vmctl_errors():
+            st, out = b.run("vmctl frobnicate 2>&1")
+            st2, out2 = b.run("vmctl info --bogus 2>&1")
+            ok = (st == 1 and "unknown command 'frobnicate'" in out and
+                  st2 == 1 and "unknown option '--bogus'" in out2)
+            return ok, f"{st} {out!r} / {st2} {out2!r}"
+        b.check("vmctl_usage_errors", vmctl_errors)
+
+        def unload_reload():
+            st, out = b.run("rmmod keel && test ! -e /dev/keel/privcmd && "
+                            "insmod /lib/modules/keel.ko && test -c /dev/keel/privcmd "
+                            "&& vmctl info >/dev/null && echo reloaded")
+            return st == 0 and "reloaded" in out, f"status {st}: {out!r}"
+        b.check("module_unload_reload", unload_reload)
+
+        def poweroff():
+            vm.send("poweroff")
+            return vm.wait_exit(60), "QEMU still running 60 s after poweroff"
+        b.check("poweroff_ends_qemu", poweroff)
+    except QemuError as e:
+        s.verdict(False, "keel_boot", str(e), vm)
+    finally:
+        vm.stop()
+
+
+def keel_mem_boot(s):
+    vm = Qemu("boot-keel-mem", mem=1536, smp=2, hv_args="dom0_mem=384M")
+    b = Boot(s, vm)
+    try:
+        vm.start()
+        b.check("mem1536_dom0_shell_prompt",
+                lambda: (bool(vm.wait_for(PROMPT, BOOT_TIMEOUT)), ""))
+
+        def figures():
+            st, out = b.run("vmctl info --json")
+            if st != 0:
+                return False, f"status {st}: {out!r}"
+            i = json.loads(out)
+            ok = (i["dom0_memory"] == 384 * MIB and
+                  1536 * MIB - 16 * MIB <= i["total_memory"] <= 1536 * MIB and
+                  i["dom0_memory"] + i["hypervisor_memory"] + i["free_memory"]
+                  <= i["total_memory"])
+            return ok, str(i)
+        b.check("mem1536_vmctl_info_memory", figures)
+        b.check("mem1536_reboot_ends_qemu_with_no_reboot",
+                lambda: (vm.send("reboot") or vm.wait_exit(60), "QEMU still running"))
+    except QemuError as e:
+        s.verdict(False, "keel_mem_boot", str(e), vm)
+    finally:
+        vm.stop()
+
+
+def bare_boot(s):
+    vm = Qemu("boot-bare", entry="bare", mem=1024, smp=2)
+    b = Boot(s, vm)
+    try:
+        vm.start()
+        b.check("bare_dom0_shell_prompt",
+                lambda: (bool(vm.wait_for(PROMPT, BOOT_TIMEOUT)), ""))
+        b.check("bare_no_hypervisor_banner",
+                lambda: (not re.search(BANNER, vm.text, re.M), "banner on a bare boot"))
+
+        def refused():
+            st, out = b.run("dmesg | grep 'keel:'; lsmod | grep -c '^keel ' ; "
+                            "test -e /dev/keel/privcmd && echo device-present")
+            ok = ("no Keel hypervisor found" in out and "device-present" not in out
+                  and re.search(r"^0$", out, re.M))
+            return bool(ok), f"{out!r}"
+        b.check("bare_module_refuses_clearly", refused)
+
+        def vmctl_fails():
+            st, out = b.run("vmctl info 2>&1")
+            ok = st == 1 and "cannot open /dev/keel/privcmd" in out and \
+                "is the keel module loaded" in out
+            return ok, f"status {st}: {out!r}"
+        b.check("bare_vmctl_says_no_device", vmctl_fails)
+
+        def poweroff():
+            vm.send("poweroff")
+            return vm.wait_exit(60), "QEMU still running 60 s after poweroff"
+        b.check("bare_poweroff_ends_qemu", poweroff)
+    except QemuError as e:
+        s.verdict(False, "bare_boot", str(e), vm)
+    finally:
+        vm.stop()
+
+
+def main():
+    s = Suite()
+    for boot in (keel_boot, keel_mem_boot, bare_boot):
+        boot(s)
+    print(f"boot tests: {s.passed} passed, {s.failed} failed")
+    return 1 if s.failed or not s.passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
