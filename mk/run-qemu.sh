@@ -2,7 +2,8 @@
 # Boot the Keel ISO in QEMU with the serial console on this terminal.
 # Usage: mk/run-qemu.sh ISO MEM SMP "HV_ARGS" [bare]
 #   HV_ARGS is appended to the hypervisor's command line (dom0_mem=768M ...);
-#   a fifth argument "bare" boots the same dom0 kernel without the hypervisor.
+#   a fifth argument "bare" boots the same dom0 kernel without the hypervisor;
+#   $DOM0_ARGS, if set, is appended to dom0's kernel command line.
 # GRUB reads both from SMBIOS strings (see dom0-tools/initramfs/grub.cfg), so
 # neither needs a rebuilt ISO.  The hypervisor's debug console (port 0xE9)
 # goes to hv-debug.log beside the ISO.  For scripted, non-interactive boots
@@ -25,6 +26,8 @@ else
 	# QEMU's option syntax escapes a comma by doubling it.
 	[ -n "$hv_args" ] && smbios="$smbios,sku=$(printf '%s' "$hv_args" | sed 's/,/,,/g')"
 fi
+
+[ -n "${DOM0_ARGS:-}" ] && smbios="$smbios,family=$(printf '%s' "$DOM0_ARGS" | sed 's/,/,,/g')"
 
 echo "run-qemu: $entry, ${mem} MiB, $smp CPUs${hv_args:+, hypervisor args: $hv_args}; Ctrl-a x quits QEMU, Ctrl-a c toggles its monitor; hypervisor debug log: $debuglog"
 exec "$qemu" -machine pc -cpu max -accel tcg -smp "$smp" -m "$mem" -nographic \

@@ -34,21 +34,21 @@ class QemuError(Exception):
     pass
 
 
-def smbios_args(entry, hv_args):
-    """The -smbios option that picks the GRUB entry and extra hypervisor
-    arguments (see dom0-tools/initramfs/grub.cfg)."""
-    if entry == "bare":
-        return ["-smbios", "type=1,product=keel-bare"]
-    opt = "type=1,product=keel"
-    if hv_args.strip():
-        # QEMU's option syntax escapes a comma by doubling it.
+def smbios_args(entry, hv_args, dom0_args=""):
+    """The -smbios option that picks the GRUB entry, extra hypervisor
+    arguments (sku) and extra dom0 kernel arguments (family); see
+    dom0-tools/initramfs/grub.cfg.  QEMU escapes a comma by doubling it."""
+    opt = "type=1,product=" + ("keel-bare" if entry == "bare" else "keel")
+    if entry != "bare" and hv_args.strip():
         opt += ",sku=" + hv_args.strip().replace(",", ",,")
+    if dom0_args.strip():
+        opt += ",family=" + dom0_args.strip().replace(",", ",,")
     return ["-smbios", opt]
 
 
 class Qemu:
     def __init__(self, name, iso=DEFAULT_ISO, entry="keel", mem=2048, smp=2,
-                 hv_args="", logdir=None, qemu="qemu-system-x86_64",
+                 hv_args="", dom0_args="", logdir=None, qemu="qemu-system-x86_64",
                  extra=None):
         self.name = name
         self.logdir = logdir or os.path.join(BUILD, "tests", "integration")
@@ -63,7 +63,7 @@ class Qemu:
             "-cdrom", iso, "-boot", "d",
             "-debugcon", "file:" + self.debugcon_log,
             "-global", "isa-debugcon.iobase=0xe9",
-        ] + smbios_args(entry, hv_args) + (extra or [])
+        ] + smbios_args(entry, hv_args, dom0_args) + (extra or [])
         self.iso = iso
         self.proc = None
         self.text = ""        # serial output so far, CR/LF normalised
@@ -207,13 +207,15 @@ def main():
     ap.add_argument("--mem", type=int, default=2048)
     ap.add_argument("--smp", type=int, default=2)
     ap.add_argument("--hv-args", default="")
+    ap.add_argument("--dom0-args", default="",
+                    help="appended to dom0's kernel command line")
     ap.add_argument("--boot-timeout", type=int, default=120)
     ap.add_argument("--cmd", action="append", default=[],
                     help="a dom0 shell command (repeatable)")
     ap.add_argument("--name", default="manual")
     a = ap.parse_args()
     q = Qemu(a.name, iso=a.iso, entry=a.entry, mem=a.mem, smp=a.smp,
-             hv_args=a.hv_args)
+             hv_args=a.hv_args, dom0_args=a.dom0_args)
     rc = 0
     try:
         q.start()
