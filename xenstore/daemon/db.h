@@ -1,0 +1,54 @@
+/*
+ * The narrow database interface under the store: a flat key -> bytes map
+ * with all-or-nothing write batches.  Two back ends: TDB on disk (db_tdb.c)
+ * and a hash map in memory (db_mem.c, for unit tests and the benchmark
+ * baseline).  Every store modification happens between begin() and
+ * commit()/cancel(); reads may happen at any time.
+ */
+#ifndef KEEL_XSD_DB_H
+#define KEEL_XSD_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xs_log.h"
+
+struct xsd_db;
+
+struct xsd_db_ops {
+	/* Value of @key in a malloc'd buffer; -ENOENT if absent. */
+	int (*fetch)(struct xsd_db *db, const char *key, uint8_t **val,
+		     size_t *len);
+	/* Sets @key; only inside a batch.  0 or a negative errno. */
+	int (*store)(struct xsd_db *db, const char *key, const uint8_t *val,
+		     size_t len);
+	/* Deletes @key (absent is not an error); only inside a batch. */
+	int (*remove)(struct xsd_db *db, const char *key);
+	/* Calls @fn on each entry until it returns non-zero (returned). */
+	int (*traverse)(struct xsd_db *db,
+			int (*fn)(const char *key, const uint8_t *val,
+				  size_t len, void *ctx),
+			void *ctx);
+	int (*begin)(struct xsd_db *db);
+	/* Makes the batch durable (TDB: fsync unless opened no-sync). */
+	int (*commit)(struct xsd_db *db);
+	/* Drops every change since begin(). */
+	void (*cancel)(struct xsd_db *db);
+	void (*close)(struct xsd_db *db);
+};
+
+/* Every back end's handle starts with this. */
+struct xsd_db {
+	const struct xsd_db_ops *ops;
+};
+
+#define XSD_DB_NOSYNC 1u  /* TDB: commit without fsync (benchmark only) */
+
+/* Opens (creating if needed) the TDB file @path.  0 or a negative errno. */
+int xsd_db_open_tdb(const char *path, unsigned flags,
+		    const struct xs_logger *log, struct xsd_db **out);
+
+/* A new, empty in-memory database.  0 or -ENOMEM. */
+int xsd_db_open_mem(struct xsd_db **out);
+
+#endif

@@ -1,0 +1,139 @@
+/* The daemon's event loop.  See server.h. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "server.h"
+#include "sock.h"
+
+struct poll_set {
+	struct pollfd *fds;
+	struct xsd_conn **conns;   /* conns[i] belongs to fds[i]; NULL: not */
+	size_t n, cap;
+};
+
+static int poll_set_add(struct poll_set *ps, int fd, short events,
+			struct xsd_conn *c)
+{
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? ps->cap * 2 : 32;
+		struct pollfd *f = realloc(ps->fds, cap * sizeof(*f));
+		struct xsd_conn **cs;
+
+		if (!f)
+			return -ENOMEM;
+		ps->fds = f;
+		cs = realloc(ps->conns, cap * sizeof(*cs));
+		if (!cs)
+			return -ENOMEM;
+		ps->conns = cs;
+		ps->cap = cap;
+	}
+	ps->fds[ps->n].fd = fd;
+	ps->fds[ps->n].events = events;
+	ps->fds[ps->n].revents = 0;
+	ps->conns[ps->n] = c;
+	ps->n++;
+	return 0;
+}
+
+/* Fills the poll set: the listener, the signal fd, then every client. */
+static int build_poll_set(struct xsd *x, struct poll_set *ps, int lfd,
+			  int sigfd)
+{
+	struct xsd_conn *c;
+	int rc;
+
+	ps->n = 0;
+	rc = poll_set_add(ps, lfd, POLLIN, NULL);
+	if (rc == 0)
+		rc = poll_set_add(ps, sigfd, POLLIN, NULL);
+	for (c = xsd_conn_first(x); c && rc == 0; c = xsd_conn_next(c)) {
+		short ev = 0;
+		int fd = xsd_conn_fd(c);
+
+		if (fd < 0)
+			continue;
+		if (xsd_conn_wants_input(c))
+			ev |= POLLIN;
+		if (xsd_conn_polls_out(c) && xsd_conn_has_output(c))
+			ev |= POLLOUT;
+		if (!xsd_conn_polls_out(c))
+			ev |= POLLIN;  /* the event channel also says "space" */
+		rc = poll_set_add(ps, fd, ev, c);
+	}
+	return rc;
+}
+
+/* Handles a client's poll result. */
+static void serve_conn(struct xsd_conn *c, short revents)
+{
+	if (revents & (POLLIN | POLLHUP | POLLERR)) {
+		xsd_conn_ack(c);
+		xsd_conn_input(c);
+	}
+	if (!xsd_conn_is_dead(c))
+		xsd_conn_flush(c);
+}
+
+/* Flushes every connection and destroys the dead ones. */
+static void reap(struct xsd *x, const struct xs_logger *log)
+{
+	struct xsd_conn *c, *next;
+
+	for (c = xsd_conn_first(x); c; c = next) {
+		next = xsd_conn_next(c);
+		if (!xsd_conn_is_dead(c) && xsd_conn_has_output(c))
+			xsd_conn_flush(c);
+		if (xsd_conn_is_dead(c)) {
+			xs_log(log, XS_LOG_DEBUG, "client disconnected");
+			xsd_conn_destroy(c);
+		}
+	}
+}
+
+static bool got_term_signal(int sigfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			return true;
+	return false;
+}
+
+int xsd_server_run(struct xsd *x, int lfd, int sigfd,
+		   const struct xs_logger *log)
+{
+	struct poll_set ps = { 0 };
+	size_t i;
+	int rc;
+
+	for (;;) {
+		rc = build_poll_set(x, &ps, lfd, sigfd);
+		if (rc)
+			break;
+		if (poll(ps.fds, ps.n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		if ((ps.fds[1].revents & POLLIN) && got_term_signal(sigfd))
+			break;
+		for (i = 2; i < ps.n; i++)
+			if (ps.fds[i].revents)
+				serve_conn(ps.conns[i], ps.fds[i].revents);
+		if (ps.fds[0].revents & POLLIN)
+			while (xsd_sock_accept(x, lfd, log) == 0)
+				;
+		reap(x, log);
+	}
+	free(ps.fds);
+	free(ps.conns);
+	return rc;
+}

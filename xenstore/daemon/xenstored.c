@@ -1,0 +1,248 @@
+/*
+ * xenstored: the configuration store daemon.
+ *
+ *   xenstored [-F] [--db PATH] [--memory] [--no-sync] [--socket PATH]
+ *             [--log-level err|warn|info|debug] [--syslog]
+ *             [--pid-file PATH] [--quota NAME=N]...
+ *
+ * The socket defaults to $XENSTORED_PATH, else $XENSTORED_RUNDIR/socket,
+ * else /var/run/xenstored/socket; the database to /var/lib/xenstored/tdb.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+#include "sock.h"
+#include "xsd.h"
+
+#define DEFAULT_DB     "/var/lib/xenstored/tdb"
+#define DEFAULT_RUNDIR "/var/run/xenstored"
+
+struct options {
+	const char *db;
+	const char *socket;
+	const char *pid_file;
+	bool foreground, memory, nosync, use_syslog;
+	enum xs_log_level level;
+	struct xsd_config cfg;
+};
+
+static void log_stderr(void *ctx, enum xs_log_level level, const char *msg)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(stderr, "%lld.%03ld xenstored[%d] %s: %s\n",
+		(long long)ts.tv_sec, ts.tv_nsec / 1000000, (int)getpid(),
+		xs_log_level_name(level), msg);
+}
+
+static void log_syslog(void *ctx, enum xs_log_level level, const char *msg)
+{
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+
+	(void)ctx;
+	syslog(prio[level], "%s", msg);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: xenstored [-F] [--db PATH] [--memory] [--no-sync]\n"
+		"                 [--socket PATH] [--log-level LEVEL] [--syslog]\n"
+		"                 [--pid-file PATH] [--quota NAME=N]...\n"
+		"quota names: nodes entry-size watches transactions\n"
+		"             outstanding request-size (0 = unlimited)\n");
+}
+
+static int set_quota(struct xsd_quota *q, const char *arg)
+{
+	static const struct { const char *name; size_t off; } names[] = {
+		{ "nodes", offsetof(struct xsd_quota, nodes) },
+		{ "entry-size", offsetof(struct xsd_quota, entry_size) },
+		{ "watches", offsetof(struct xsd_quota, watches) },
+		{ "transactions", offsetof(struct xsd_quota, transactions) },
+		{ "outstanding", offsetof(struct xsd_quota, outstanding) },
+		{ "request-size", offsetof(struct xsd_quota, request_size) },
+	};
+	const char *eq = strchr(arg, '=');
+	unsigned i;
+	char *end;
+	unsigned long v;
+
+	if (!eq)
+		return -EINVAL;
+	v = strtoul(eq + 1, &end, 10);
+	if (*end || eq[1] == '\0')
+		return -EINVAL;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strlen(names[i].name) == (size_t)(eq - arg) &&
+		    strncmp(names[i].name, arg, (size_t)(eq - arg)) == 0) {
+			*(unsigned *)((char *)q + names[i].off) = (unsigned)v;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'F' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "memory", no_argument, NULL, 'm' },
+		{ "no-sync", no_argument, NULL, 'N' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "syslog", no_argument, NULL, 'S' },
+		{ "pid-file", required_argument, NULL, 'p' },
+		{ "quota", required_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "Fd:s:l:p:q:h", longopts,
+				 NULL)) != -1) {
+		switch (ch) {
+		case 'F': o->foreground = true; break;
+		case 'd': o->db = optarg; break;
+		case 'm': o->memory = true; break;
+		case 'N': o->nosync = true; break;
+		case 's': o->socket = optarg; break;
+		case 'S': o->use_syslog = true; break;
+		case 'p': o->pid_file = optarg; break;
+		case 'l':
+			if (xs_log_level_parse(optarg, &o->level)) {
+				fprintf(stderr, "bad log level %s\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'q':
+			if (set_quota(&o->cfg.quota, optarg)) {
+				fprintf(stderr, "bad quota %s\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	return optind == argc ? 0 : -EINVAL;
+}
+
+/* The socket path from the options or the environment, into @buf. */
+static const char *socket_path(const struct options *o, char *buf,
+			       size_t size)
+{
+	const char *env;
+
+	if (o->socket)
+		return o->socket;
+	env = getenv("XENSTORED_PATH");
+	if (env && *env)
+		return env;
+	env = getenv("XENSTORED_RUNDIR");
+	snprintf(buf, size, "%s/socket", env && *env ? env : DEFAULT_RUNDIR);
+	return buf;
+}
+
+static int open_db(const struct options *o, const struct xs_logger *log,
+		   struct xsd_db **db)
+{
+	char *dir;
+
+	if (o->memory)
+		return xsd_db_open_mem(db);
+	dir = strdup(o->db);
+	if (dir && strrchr(dir, '/') && strrchr(dir, '/') != dir) {
+		*strrchr(dir, '/') = '\0';
+		mkdir(dir, 0700);
+	}
+	free(dir);
+	return xsd_db_open_tdb(o->db, o->nosync ? XSD_DB_NOSYNC : 0, log, db);
+}
+
+static int block_signals(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static void write_pid_file(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fprintf(f, "%d\n", (int)getpid());
+		fclose(f);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .db = DEFAULT_DB, .level = XS_LOG_INFO };
+	struct xs_logger log = { log_stderr, NULL, XS_LOG_INFO };
+	char pathbuf[256];
+	const char *sock;
+	struct xsd_db *db;
+	struct xsd *x;
+	int lfd, sigfd, rc;
+
+	xsd_config_default(&o.cfg);
+	if (parse_args(argc, argv, &o))
+		return 2;
+	log.max_level = o.level;
+	if (o.use_syslog) {
+		openlog("xenstored", LOG_PID, LOG_DAEMON);
+		log.emit = log_syslog;
+	}
+	if (!o.foreground && daemon(0, o.use_syslog ? 0 : 1) < 0) {
+		perror("daemon");
+		return 1;
+	}
+	sock = socket_path(&o, pathbuf, sizeof(pathbuf));
+	rc = open_db(&o, &log, &db);
+	if (rc == 0)
+		rc = xsd_open(db, &o.cfg, &log, &x);
+	if (rc) {
+		xs_log(&log, XS_LOG_ERR, "cannot open the store: %s",
+		       strerror(-rc));
+		return 1;
+	}
+	sigfd = block_signals();
+	lfd = sigfd < 0 ? -errno : xsd_sock_listen(sock, &log);
+	if (lfd < 0) {
+		xsd_close(x);
+		return 1;
+	}
+	if (o.pid_file)
+		write_pid_file(o.pid_file);
+	xs_log(&log, XS_LOG_INFO, "listening on %s, database %s", sock,
+	       o.memory ? "(memory)" : o.db);
+	rc = xsd_server_run(x, lfd, sigfd, &log);
+	xs_log(&log, XS_LOG_INFO, "exiting");
+	close(lfd);
+	unlink(sock);
+	xsd_close(x);
+	return rc ? 1 : 0;
+}
