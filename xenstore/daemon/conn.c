@@ -149,7 +149,8 @@ static int check_header(struct xsd_conn *c, const struct keel_xs_msg_hdr *h)
 }
 
 /* Reads the next piece of the current message.  1: a message is
- * complete, 0: need more bytes later, <0: connection broken. */
+ * complete, 2: progress but not complete, 0: nothing to read now,
+ * <0: connection broken. */
 static int read_some(struct xsd_conn *c)
 {
 	const size_t hsz = sizeof(struct keel_xs_msg_hdr);
@@ -175,11 +176,11 @@ static int read_some(struct xsd_conn *c)
 		c->in_have += (size_t)n;
 	}
 	if (c->in_have < hsz)
-		return 0;
+		return 2;
 	memcpy(&h, c->hdr_buf, hsz);
 	if (c->in_have == hsz && check_header(c, &h))
 		return -EPROTO;
-	return c->in_have == hsz + h.len;
+	return c->in_have == hsz + h.len ? 1 : 2;
 }
 
 int xsd_conn_input(struct xsd_conn *c)
@@ -191,6 +192,8 @@ int xsd_conn_input(struct xsd_conn *c)
 	while (!c->dead && xsd_conn_wants_input(c) &&
 	       handled < XSD_INPUT_BATCH) {
 		rc = read_some(c);
+		if (rc == 2)
+			continue;
 		if (rc <= 0)
 			break;
 		memcpy(&h, c->hdr_buf, sizeof(h));
