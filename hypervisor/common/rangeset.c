@@ -156,7 +156,8 @@ void rangeset_align_inward(struct rangeset *rs, uint64_t align)
 		uint64_t s = ALIGN_UP(rs->r[i].start, align);
 		uint64_t e = ALIGN_DOWN(rs->r[i].end, align);
 
-		if (s >= e) {
+		/* s < start: ALIGN_UP wrapped past 2^64, nothing is left. */
+		if (s >= e || s < rs->r[i].start) {
 			remove_at(rs, i);
 			continue;
 		}

@@ -41,7 +41,8 @@ static int parse_mmap(const uint8_t *t, uint32_t size, struct mb2_info *out)
 	esize = rd32(t + 8);
 	if (esize < 24 || esize % 8)
 		return -EINVAL;
-	for (uint32_t off = 16; off + esize <= size; off += esize) {
+	/* esize <= size - off: off + esize could wrap around 2^32. */
+	for (uint32_t off = 16; esize <= size - off; off += esize) {
 		struct mb2_mmap_entry *e;
 
 		if (out->nr_mmap == MB2_MAX_MMAP)

@@ -192,6 +192,8 @@ int pt_lookup(const struct pagetable *pt, uint64_t va, paddr_t *pa,
 {
 	paddr_t tpa = pt->root;
 
+	if (va >= (1ull << 48))	/* never mapped; the index bits would alias */
+		return -ENOENT;
 	for (unsigned level = 4; level >= 1; level--) {
 		uint64_t e = table(pt, tpa)[level_index(va, level)];
 
