@@ -1,0 +1,52 @@
+/*
+ * Host stand-in for the hypervisor's asm/spinlock.h (tests/unit/hypervisor
+ * puts this directory first on the include path).  Tests run on one
+ * thread, so a lock is a flag; misuse that would deadlock or corrupt a
+ * real lock -- taking a held lock, releasing a free one -- aborts the test
+ * through harness_bug(), and a test can check `locked` to see that every
+ * path released the lock.
+ */
+#ifndef ASM_SPINLOCK_H
+#define ASM_SPINLOCK_H
+
+typedef struct {
+	int locked;
+	unsigned long acquired;   /* times taken, for tests */
+} spinlock_t;
+
+#define SPINLOCK_INIT { 0, 0 }
+
+__attribute__((noreturn)) void harness_bug(const char *file, int line,
+					   const char *what);
+
+static inline void spin_lock_init(spinlock_t *l)
+{
+	l->locked = 0;
+	l->acquired = 0;
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	if (l->locked)
+		harness_bug(__FILE__, __LINE__, "spin_lock: lock already held");
+	l->locked = 1;
+	l->acquired++;
+}
+
+static inline int spin_trylock(spinlock_t *l)
+{
+	if (l->locked)
+		return 0;
+	l->locked = 1;
+	l->acquired++;
+	return 1;
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	if (!l->locked)
+		harness_bug(__FILE__, __LINE__, "spin_unlock: lock not held");
+	l->locked = 0;
+}
+
+#endif
