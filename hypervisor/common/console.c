@@ -65,11 +65,15 @@ int console_parse_sinks(const char *s, unsigned *out)
 {
 	unsigned v = 0;
 
+	if (!*s)
+		return -EINVAL;
 	while (*s) {
 		size_t n = 0;
 
 		while (s[n] && s[n] != ',')
 			n++;
+		if (n == 0)	/* empty item: ",e9" or "com1,," */
+			return -EINVAL;
 		if (n == 4 && !strncmp(s, "com1", 4))
 			v |= CONSOLE_SINK_COM1;
 		else if (n == 2 && !strncmp(s, "e9", 2))
@@ -79,8 +83,8 @@ int console_parse_sinks(const char *s, unsigned *out)
 		else
 			return -EINVAL;
 		s += n;
-		if (*s == ',')
-			s++;
+		if (*s == ',' && !*++s)	/* trailing comma */
+			return -EINVAL;
 	}
 	*out = v;
 	return 0;

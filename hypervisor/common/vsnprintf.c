@@ -85,6 +85,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 		if (*fmt == '*') {
 			width = va_arg(ap, int);
+			if (width < 0) {	/* as in C: '-' flag */
+				left = true;
+				width = -width;
+			}
 			fmt++;
 		}
 		while (*fmt >= '0' && *fmt <= '9')
@@ -140,9 +144,12 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				   width, left, ' ');
 			break;
 		}
-		case 'c':
-			put(&o, (char)va_arg(ap, int));
+		case 'c': {
+			char ch = (char)va_arg(ap, int);
+
+			put_padded(&o, &ch, 1, width, left, ' ');
 			break;
+		}
 		case '%':
 			put(&o, '%');
 			break;

@@ -15,6 +15,7 @@
 #define L7_ECX_OSPKE      (1u << 4)
 #define L7_ECX_LA57       (1u << 16)
 #define LX1_ECX_SVM       (1u << 2)
+#define LX1_ECX_MONITORX  (1u << 29)
 
 void cpuid_policy(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4,
 		  struct cpuid_regs *r)
@@ -52,7 +53,9 @@ void cpuid_policy(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4,
 		}
 		break;
 	case 0x80000001:
-		r->ecx &= ~LX1_ECX_SVM;
+		/* MONITORX/MWAITX go with MONITOR/MWAIT (Linux would use
+		 * MWAITX for delays, which QEMU spins on). */
+		r->ecx &= ~(LX1_ECX_SVM | LX1_ECX_MONITORX);
 		break;
 	case 0x8000000a:	/* SVM features */
 		*r = (struct cpuid_regs){ 0, 0, 0, 0 };

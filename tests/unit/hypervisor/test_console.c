@@ -149,6 +149,7 @@ END_TEST
 
 static const char *const bad_sinks[] = {
 	"com", "com1x", "com1,bogus", ",com1", "com1,,e9", "COM1", "e9 ",
+	"", "com1,",
 };
 
 START_TEST(sinks_rejected)

@@ -323,6 +323,18 @@ START_TEST(fmt_star_width)
 }
 END_TEST
 
+START_TEST(fmt_negative_star_width_left_justifies)
+{
+	ASSERT_FMT("7     |", "%*d|", -6, 7);
+}
+END_TEST
+
+START_TEST(fmt_char_width)
+{
+	ASSERT_FMT("  x|y  |", "%3c|%-3c|", 'x', 'y');
+}
+END_TEST
+
 START_TEST(fmt_strings)
 {
 	ASSERT_FMT("hi|    hi|hi    |", "%s|%6s|%-6s|", "hi", "hi", "hi");
@@ -469,6 +481,8 @@ static Suite *lib_suite(void)
 	tcase_add_test(fmt, fmt_minus_overrides_zero);
 	tcase_add_test(fmt, fmt_width_narrower_than_number);
 	tcase_add_test(fmt, fmt_star_width);
+	tcase_add_test(fmt, fmt_negative_star_width_left_justifies);
+	tcase_add_test(fmt, fmt_char_width);
 	tcase_add_test(fmt, fmt_strings);
 	tcase_add_test(fmt, fmt_string_precision);
 	tcase_add_test(fmt, fmt_string_precision_reads_no_further);
