@@ -13,6 +13,7 @@
  */
 #include "keel.h"
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/slab.h>
@@ -103,8 +104,21 @@ static long privcmd_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+/*
+ * The device node is 0600 root; the capability check also holds when a
+ * process got the open file some other way (passed over a socket, or a
+ * root user in a user namespace with a bind mount of /dev).
+ */
+static int privcmd_open(struct inode *inode, struct file *file)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
 static const struct file_operations privcmd_fops = {
 	.owner = THIS_MODULE,
+	.open = privcmd_open,
 	.unlocked_ioctl = privcmd_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

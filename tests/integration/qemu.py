@@ -181,7 +181,8 @@ class Qemu:
         self.send(f'echo @@B{tag}""; {cmd}; echo @@E{tag}"":$?')
         self.wait_for(rf"^@@B{tag}\n", timeout)
         start = self.pos
-        m = self.wait_for(rf"^@@E{tag}:(\d+)$", timeout)
+        # Not anchored at a line start: output need not end in a newline.
+        m = self.wait_for(rf"@@E{tag}:(\d+)$", timeout)
         out = self.text[start:m.start()]
         self.wait_for(PROMPT, 10)
         return int(m.group(1)), out
