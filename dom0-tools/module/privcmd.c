@@ -24,19 +24,7 @@
 #include <public/dom0/privcmd.h>
 
 #include "hypercall.h"
-
-/* Checks the parts of a request that do not depend on user memory. */
-static int privcmd_validate(const struct keel_ioctl_hypercall *hc)
-{
-	int i;
-
-	if (hc->pad != 0)
-		return -EINVAL;
-	for (i = 0; i < KEEL_PRIVCMD_NARGS; i++)
-		if (hc->len[i] > KEEL_PRIVCMD_BUF_MAX)
-			return -EINVAL;
-	return 0;
-}
+#include "privcmd_check.h"
 
 static long privcmd_hypercall(struct keel_ioctl_hypercall __user *uhc)
 {
@@ -48,7 +36,7 @@ static long privcmd_hypercall(struct keel_ioctl_hypercall __user *uhc)
 
 	if (copy_from_user(&hc, uhc, sizeof(hc)))
 		return -EFAULT;
-	rc = privcmd_validate(&hc);
+	rc = keel_privcmd_check(&hc);
 	if (rc)
 		return rc;
 

@@ -11,6 +11,7 @@
 Suite *lib_suite(void);
 Suite *vmctl_suite(void);
 Suite *format_suite(void);
+Suite *module_suite(void);
 
 /*
  * A fake hypervisor behind libkeelctl's backend hook: records each request
