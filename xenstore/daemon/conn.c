@@ -126,6 +126,25 @@ void xsd_conn_send(struct xsd_conn *c, uint32_t type, uint32_t req_id,
 	c->out_bytes += m->len;
 }
 
+struct xsd_outmsg **xsd_conn_out_mark(struct xsd_conn *c)
+{
+	return c->out_tail;
+}
+
+void xsd_conn_out_rollback(struct xsd_conn *c, struct xsd_outmsg **mark)
+{
+	struct xsd_outmsg *m = *mark, *next;
+
+	for (; m; m = next) {
+		next = m->next;
+		c->out_count--;
+		c->out_bytes -= m->len;
+		free(m);
+	}
+	*mark = NULL;
+	c->out_tail = mark;
+}
+
 void xsd_conn_send_error(struct xsd_conn *c, const struct keel_xs_msg_hdr *h,
 			 int err)
 {

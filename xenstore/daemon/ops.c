@@ -416,17 +416,20 @@ static int decode(struct xsd_req *r, const struct xsd_op *op)
  * delivers its watch events once it is committed. */
 static int run_modify(struct xsd_req *r, const struct xsd_op *op)
 {
+	struct xsd_outmsg **mark = xsd_conn_out_mark(r->c);
 	struct xsd_store *st = r->c->x->st;
 	struct xsd_event_list evs;
-	int rc;
+	int rc, rc_op;
 
 	xsd_event_list_init(&evs);
 	r->op.events = r->t ? xsd_txn_events(r->t) : &evs;
 	rc = xsd_store_begin(st, r->t);
 	if (rc)
 		return rc;
-	rc = op->fn(r);
-	rc = xsd_store_finish(st, r->t, rc);
+	rc_op = op->fn(r);
+	rc = xsd_store_finish(st, r->t, rc_op);
+	if (rc && rc_op == 0)
+		xsd_conn_out_rollback(r->c, mark);  /* OK queued, commit failed */
 	if (rc == 0)
 		xsd_fire(r->c->x, &evs);
 	xsd_event_list_clear(&evs);

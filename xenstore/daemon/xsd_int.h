@@ -73,6 +73,11 @@ void xsd_conn_who(const struct xsd_conn *c, struct xsd_who *who);
 void xsd_conn_send(struct xsd_conn *c, uint32_t type, uint32_t req_id,
 		   uint32_t tx_id, const void *data, size_t len);
 
+/* A mark in the output queue, and dropping everything queued after it
+ * (a reply whose database commit then failed). */
+struct xsd_outmsg **xsd_conn_out_mark(struct xsd_conn *c);
+void xsd_conn_out_rollback(struct xsd_conn *c, struct xsd_outmsg **mark);
+
 /* Queues an error reply naming @err (positive errno). */
 void xsd_conn_send_error(struct xsd_conn *c, const struct keel_xs_msg_hdr *h,
 			 int err);

@@ -118,6 +118,71 @@ START_TEST(tdb_open_failure_reported)
 }
 END_TEST
 
+/* A database that fails commits on request, around the memory back end. */
+struct faulty_db {
+	struct xsd_db base;
+	struct xsd_db *inner;
+	bool fail_commit;
+};
+
+static struct faulty_db *faulty;
+
+static int f_fetch(struct xsd_db *db, const char *k, uint8_t **v, size_t *l)
+{ return faulty->inner->ops->fetch(faulty->inner, k, v, l); }
+static int f_store(struct xsd_db *db, const char *k, const uint8_t *v,
+		   size_t l)
+{ return faulty->inner->ops->store(faulty->inner, k, v, l); }
+static int f_remove(struct xsd_db *db, const char *k)
+{ return faulty->inner->ops->remove(faulty->inner, k); }
+static int f_traverse(struct xsd_db *db,
+		      int (*fn)(const char *, const uint8_t *, size_t, void *),
+		      void *ctx)
+{ return faulty->inner->ops->traverse(faulty->inner, fn, ctx); }
+static int f_begin(struct xsd_db *db)
+{ return faulty->inner->ops->begin(faulty->inner); }
+static void f_cancel(struct xsd_db *db)
+{ faulty->inner->ops->cancel(faulty->inner); }
+static int f_commit(struct xsd_db *db)
+{
+	if (faulty->fail_commit) {
+		faulty->inner->ops->cancel(faulty->inner);
+		return -EIO;
+	}
+	return faulty->inner->ops->commit(faulty->inner);
+}
+static void f_close(struct xsd_db *db)
+{
+	faulty->inner->ops->close(faulty->inner);
+	free(faulty);
+}
+
+static const struct xsd_db_ops faulty_ops = {
+	f_fetch, f_store, f_remove, f_traverse, f_begin, f_commit, f_cancel,
+	f_close,
+};
+
+START_TEST(failed_commit_sends_only_the_error)
+{
+	struct tconn *t;
+	struct trep r;
+
+	faulty = calloc(1, sizeof(*faulty));
+	faulty->base.ops = &faulty_ops;
+	ck_assert_int_eq(xsd_db_open_mem(&faulty->inner), 0);
+	ck_assert_int_eq(xsd_open(&faulty->base, NULL, NULL, &tx_x), 0);
+	t = tc_new(0, true);
+	ck_assert_int_eq(tc_watch(t, "/f", "w"), 0);
+	tc_event(t);
+	faulty->fail_commit = true;
+	ck_assert_int_eq(tc_req(t, KEEL_XS_WRITE, 0, "/f\0v", 4, &r), -EIO);
+	ck_assert_uint_eq(t->out_off, t->out_len);  /* no stray OK */
+	ck_assert_ptr_null(tc_event(t));            /* no event */
+	faulty->fail_commit = false;
+	ck_assert_int_eq(tc_read(t, 0, "/f", NULL), -ENOENT);
+	xs_teardown();
+}
+END_TEST
+
 Suite *suite_db(void)
 {
 	Suite *s = suite_create("db");
@@ -125,6 +190,7 @@ Suite *suite_db(void)
 	TCase *tdb = tcase_create("tdb");
 
 	tcase_add_test(mem, mem_cancel_restores);
+	tcase_add_test(mem, failed_commit_sends_only_the_error);
 	tcase_add_checked_fixture(tdb, tdb_setup, tdb_teardown);
 	tcase_add_test(tdb, tdb_keeps_committed_state);
 	tcase_add_test(tdb, tdb_generations_continue_after_reopen);
