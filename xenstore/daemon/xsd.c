@@ -74,6 +74,13 @@ static void send_event(struct xsd_conn *c, const struct xsd_watch *w,
 			path += hlen + 1;
 	}
 	plen = strlen(path) + 1;
+	if (plen + tlen > KEEL_XS_PAYLOAD_MAX) {
+		/* a deep path plus a long token: cannot be sent, skip it */
+		xs_log(c->x->log, XS_LOG_WARN,
+		       "dom%u: watch event for %s too long, dropped", c->domid,
+		       path);
+		return;
+	}
 	buf = malloc(plen + tlen);
 	if (!buf) {
 		c->dead = true;
