@@ -39,8 +39,22 @@
 #define KEEL_PAGE_SIZE       (1u << KEEL_PAGE_SHIFT)
 
 /* Hypercall numbers.  See docs/abi.md for each call's arguments and errors. */
-#define KEEL_HC_version      0  /* any domain */
-#define KEEL_HC_sysctl       1  /* dom0 only  */
-#define KEEL_HC_MAX          2  /* first unused number: answers -KEEL_ENOSYS */
+#define KEEL_HC_version       0  /* any domain: version.h        */
+#define KEEL_HC_sysctl        1  /* dom0 only:  sysctl.h         */
+#define KEEL_HC_domctl        2  /* dom0 only:  domctl.h         */
+#define KEEL_HC_memory_op     3  /* memory.h                     */
+#define KEEL_HC_mmu_update    4  /* dom0 only:  mmu.h            */
+#define KEEL_HC_event_channel 5  /* event_channel.h              */
+#define KEEL_HC_grant_table   6  /* grant_table.h                */
+#define KEEL_HC_sched_op      7  /* sched.h                      */
+#define KEEL_HC_set_timer     8  /* sched.h                      */
+#define KEEL_HC_console_io    9  /* console.h                    */
+#define KEEL_HC_MAX          10  /* first unused number: answers -KEEL_ENOSYS */
+
+/* Domain ids. */
+typedef uint16_t keel_domid_t;
+#define KEEL_DOMID_SELF    0x7ff0u   /* "the caller", where a call takes a domid */
+#define KEEL_DOMID_INVALID 0x7ff4u
+#define KEEL_DOMID_MAX     0x7fefu   /* highest id a domain can have */
 
 #endif

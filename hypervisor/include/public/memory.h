@@ -1,0 +1,42 @@
+/*
+ * KEEL_HC_memory_op: a domain's RAM, and the balloon.
+ *
+ *   arg1 = KEEL_MEMOP_*, arg2 = gpa of struct keel_memory_reservation (IN),
+ *   arg3 = its size, arg4 = gpa of a uint64_t gfn array (IN),
+ *   arg5 = the array's size in bytes (nr_extents * 8)
+ *
+ * populate_physmap: give the domain a fresh zeroed page at each gfn (which
+ *   must be unpopulated and below KEEL_MAX_GFN).  dom0 may do it for any
+ *   domain; a guest only for itself (KEEL_DOMID_SELF), which is how its
+ *   balloon takes memory back.  Never beyond the domain's max_pages.
+ * decrease_reservation: the domain gives up the pages at each gfn (they go
+ *   back to the pool once nothing maps them).  A guest only for itself.
+ * Both return how many extents were done, in order: fewer than asked means
+ * the next one failed (ENOMEM: pool empty; ENOSPC: max_pages reached;
+ * EEXIST: gfn already populated; ENOENT: gfn not populated; EBUSY: the page
+ * is the shared-info page); when the very first fails, its error is returned.
+ *
+ * current_reservation / maximum_reservation: arg2 is a domid (or
+ *   KEEL_DOMID_SELF); return nr_pages / max_pages.
+ */
+#ifndef KEEL_PUBLIC_MEMORY_H
+#define KEEL_PUBLIC_MEMORY_H
+
+#include "keel.h"
+
+#define KEEL_MEMOP_populate_physmap     1
+#define KEEL_MEMOP_decrease_reservation 2
+#define KEEL_MEMOP_current_reservation  3
+#define KEEL_MEMOP_maximum_reservation  4
+
+#define KEEL_MEMOP_MAX_EXTENTS 8192          /* per call */
+#define KEEL_MAX_GFN           (1ull << 28)  /* 1 TiB of guest-physical space */
+
+struct keel_memory_reservation {
+	uint64_t nr_extents;       /* IN: 1 .. KEEL_MEMOP_MAX_EXTENTS          */
+	uint16_t domid;            /* IN: target, or KEEL_DOMID_SELF           */
+	uint16_t pad[3];           /* IN: 0                                    */
+};
+KEEL_ABI_SIZE_CHECK(struct keel_memory_reservation, 16);
+
+#endif
