@@ -18,6 +18,12 @@
  *
  * current_reservation / maximum_reservation: arg2 is a domid (or
  *   KEEL_DOMID_SELF); return nr_pages / max_pages.
+ *
+ * set_shared_info: arg2 = gfn of a page of the caller's own RAM that becomes
+ *   its shared-info page (shared_info.h), zeroed first.  The page cannot be
+ *   given back while registered (decrease_reservation says EBUSY).  dom0's
+ *   module does this at load; a guest's builder does it for the guest
+ *   (domctl set_vcpu_context).  EINVAL: not the caller's RAM.
  */
 #ifndef KEEL_PUBLIC_MEMORY_H
 #define KEEL_PUBLIC_MEMORY_H
@@ -28,6 +34,7 @@
 #define KEEL_MEMOP_decrease_reservation 2
 #define KEEL_MEMOP_current_reservation  3
 #define KEEL_MEMOP_maximum_reservation  4
+#define KEEL_MEMOP_set_shared_info      5
 
 #define KEEL_MEMOP_MAX_EXTENTS 8192          /* per call */
 #define KEEL_MAX_GFN           (1ull << 28)  /* 1 TiB of guest-physical space */
