@@ -1,0 +1,309 @@
+/*
+ * hostile: breaks the rules on purpose and checks that each attempt gets
+ * the documented error and changes nothing.  One "PASS: name" or
+ * "FAIL: name ..." line per check, then "hostile: N passed, N failed".
+ * Afterwards it idles (shutdown and balloon still work) so a test can see
+ * that it, and everything else, is still alive.
+ */
+#include "hypercall.h"
+#include "kernel.h"
+#include "mm.h"
+#include "xs.h"
+
+#include <public/domctl.h>
+#include <public/mmu.h>
+#include <public/sysctl.h>
+
+#define FAR_GPA      0x40000000ull      /* 1 GiB: far above any hostile RAM */
+#define FAR_GFN      (FAR_GPA >> KEEL_PAGE_SHIFT)
+#define LAPIC_GPA    0xfee00000ull
+#define MAX_EXTRA    4096
+
+static unsigned int passed, failed;
+static uint64_t gfns[MAX_EXTRA];
+static uint8_t scratch[256] __attribute__((aligned(64)));
+
+static void result(const char *name, int ok, long got, const char *want)
+{
+	if (ok) {
+		passed++;
+		printk("PASS: %s\n", name);
+	} else {
+		failed++;
+		printk("FAIL: %s (got %ld, expected %s)\n", name, got, want);
+	}
+}
+
+/* got must be -e1 or -e2 (e2 = 0: only e1). */
+static void expect_err(const char *name, long got, int e1, int e2)
+{
+	char want[32];
+
+	if (e2)
+		gk_snprintf(want, sizeof(want), "-%d or -%d", e1, e2);
+	else
+		gk_snprintf(want, sizeof(want), "-%d", e1);
+	result(name, got == -e1 || (e2 && got == -e2), got, want);
+}
+
+static long map_grant(uint16_t dom, uint32_t ref)
+{
+	struct keel_gnttab_map m = { .dom = dom, .ref = ref };
+	long rc = hc_grant_table_op(KEEL_GNTTABOP_map_grant_ref, &m, 1, sizeof(m));
+
+	if (rc == 0 && m.status == 0) {
+		/* Must not happen; do not keep the mapping. */
+		struct keel_gnttab_unmap u = { .handle = m.handle };
+
+		hc_grant_table_op(KEEL_GNTTABOP_unmap_grant_ref, &u, 1, sizeof(u));
+		return 0;
+	}
+	return rc < 0 ? rc : m.status;
+}
+
+static void check_grants(void)
+{
+	struct keel_gnttab_copy c = { 0 };
+	long ref, rc, gfn;
+
+	expect_err("grant_map_dom0_ungranted", map_grant(0, 1), KEEL_EACCES, KEEL_EINVAL);
+	expect_err("grant_map_bad_ref", map_grant(0, 1u << 30), KEEL_EINVAL, KEEL_EACCES);
+
+	/* A grant in our own table, made out to dom0: not for us. */
+	gfn = mm_alloc_page();
+	ref = gfn < 0 ? gfn : gnttab_grant_access(0, (uint64_t)gfn, 0);
+	if (ref < 0) {
+		result("grant_map_granted_to_other", 0, ref, "a grant to set up");
+	} else {
+		expect_err("grant_map_granted_to_other",
+			   map_grant((uint16_t)kernel_domid, (uint32_t)ref),
+			   KEEL_EACCES, KEEL_EINVAL);
+		result("grant_end_unmapped", gnttab_end_access((uint32_t)ref) == 0,
+		       0, "0");
+	}
+
+	c.source.ref_or_gfn = 1;
+	c.source.domid = 0;
+	c.dest.ref_or_gfn = gfn < 0 ? 0 : (uint64_t)gfn;
+	c.dest.domid = KEEL_DOMID_SELF;
+	c.len = 8;
+	c.flags = KEEL_GNTCOPY_source_gref;
+	rc = hc_grant_table_op(KEEL_GNTTABOP_copy, &c, 1, sizeof(c));
+	expect_err("grant_copy_ungranted", rc < 0 ? rc : c.status, KEEL_EACCES, KEEL_EINVAL);
+	if (gfn >= 0)
+		mm_free_page((uint64_t)gfn);
+
+	rc = hc_grant_table_op(KEEL_GNTTABOP_map_grant_ref, &c, KEEL_GNTTAB_BATCH_MAX + 1,
+			       sizeof(struct keel_gnttab_map));
+	expect_err("grant_batch_too_long", rc, KEEL_EINVAL, 0);
+}
+
+static void check_evtchn(void)
+{
+	struct keel_evtchn_port_op op = { .port = 1 };
+	struct keel_evtchn_bind_virq bv = { .virq = KEEL_VIRQ_TIMER };
+	long port = evtchn_alloc_unbound(0);
+
+	if (port < 0) {
+		result("evtchn_send_closed", 0, port, "a port to close");
+	} else {
+		long rc = evtchn_close((keel_evtchn_port_t)port);
+
+		result("evtchn_close_unbound", rc == 0, rc, "0");
+		expect_err("evtchn_send_closed", evtchn_send((keel_evtchn_port_t)port),
+			   KEEL_EBADF, 0);
+		expect_err("evtchn_close_twice", evtchn_close((keel_evtchn_port_t)port),
+			   KEEL_EBADF, 0);
+	}
+	expect_err("evtchn_send_never_opened", evtchn_send(KEEL_NR_EVENT_CHANNELS - 1),
+		   KEEL_EBADF, 0);
+	expect_err("evtchn_send_port_out_of_range", evtchn_send(KEEL_NR_EVENT_CHANNELS + 7),
+		   KEEL_EBADF, KEEL_EINVAL);
+	expect_err("evtchn_bad_size",
+		   hc_evtchn_op(KEEL_EVTCHNOP_send, &op, sizeof(op) - 4), KEEL_EINVAL, 0);
+	expect_err("evtchn_bind_virq_twice",
+		   hc_evtchn_op(KEEL_EVTCHNOP_bind_virq, &bv, sizeof(bv)), KEEL_EEXIST, 0);
+	expect_err("evtchn_unknown_op", hc_evtchn_op(99, &op, sizeof(op)), KEEL_ENOSYS,
+		   KEEL_EINVAL);
+}
+
+static void check_upcall_vector(void)
+{
+	static const uint32_t bad[] = { 0x10, 0x1f, 0xf0, 0xff, 0x100 };
+	char name[48];
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct keel_evtchn_upcall_vector v = { .vector = bad[i] };
+
+		gk_snprintf(name, sizeof(name), "upcall_vector_%#x", bad[i]);
+		expect_err(name, hc_evtchn_op(KEEL_EVTCHNOP_set_upcall_vector, &v, sizeof(v)),
+			   KEEL_EINVAL, 0);
+	}
+}
+
+static void check_memory(void)
+{
+	long cur = hc_memory_query(KEEL_MEMOP_current_reservation, KEEL_DOMID_SELF);
+	long max = hc_memory_query(KEEL_MEMOP_maximum_reservation, KEEL_DOMID_SELF);
+	long room, rc;
+	uint64_t g;
+
+	result("memory_current_reservation", cur == (long)mm_nr_populated(), cur,
+	       "the pages the guest holds");
+	result("memory_maximum_reservation", max == (long)start_info->max_pages, max,
+	       "start_info.max_pages");
+	if (cur < 0 || max < 0)
+		return;
+	room = max - cur;
+	if (room + 1 > MAX_EXTRA) {
+		result("populate_beyond_max", 0, room, "maxmem - memory < 16 MiB");
+	} else {
+		for (long i = 0; i <= room; i++)
+			gfns[i] = FAR_GFN + (uint64_t)i;
+		rc = hc_memory_op(KEEL_MEMOP_populate_physmap, gfns, (uint64_t)room + 1,
+				  KEEL_DOMID_SELF);
+		if (room == 0)
+			expect_err("populate_beyond_max", rc, KEEL_ENOSPC, 0);
+		else
+			result("populate_beyond_max", rc == room, rc, "max - current (partial)");
+		if (rc > 0) {
+			long back = hc_memory_op(KEEL_MEMOP_decrease_reservation, gfns,
+						 (uint64_t)rc, KEEL_DOMID_SELF);
+
+			result("decrease_returns_extra", back == rc, back, "all of them");
+		}
+		rc = hc_memory_query(KEEL_MEMOP_current_reservation, KEEL_DOMID_SELF);
+		result("reservation_unchanged", rc == cur, rc, "as before");
+	}
+
+	g = 0x100;                           /* the kernel's first page */
+	expect_err("populate_existing",
+		   hc_memory_op(KEEL_MEMOP_populate_physmap, &g, 1, KEEL_DOMID_SELF),
+		   KEEL_EEXIST, KEEL_ENOSPC);
+	g = FAR_GFN;
+	expect_err("decrease_unpopulated",
+		   hc_memory_op(KEEL_MEMOP_decrease_reservation, &g, 1, KEEL_DOMID_SELF),
+		   KEEL_ENOENT, 0);
+	g = start_info->shared_info_gfn;
+	expect_err("decrease_shared_info",
+		   hc_memory_op(KEEL_MEMOP_decrease_reservation, &g, 1, KEEL_DOMID_SELF),
+		   KEEL_EBUSY, 0);
+	g = FAR_GFN;
+	expect_err("populate_for_dom0",
+		   hc_memory_op(KEEL_MEMOP_populate_physmap, &g, 1, 0), KEEL_EPERM, 0);
+	g = KEEL_MAX_GFN;
+	expect_err("populate_gfn_too_high",
+		   hc_memory_op(KEEL_MEMOP_populate_physmap, &g, 1, KEEL_DOMID_SELF),
+		   KEEL_EINVAL, 0);
+}
+
+static void check_privileged(void)
+{
+	struct keel_domctl *d = (struct keel_domctl *)scratch;
+	struct keel_mmu_update *u = (struct keel_mmu_update *)scratch;
+
+	memset(scratch, 0, sizeof(scratch));
+	expect_err("sysctl_eperm",
+		   hypercall3(KEEL_HC_sysctl, KEEL_SYSCTL_PHYSINFO, gpa(scratch),
+			      sizeof(struct keel_physinfo)), KEEL_EPERM, 0);
+	memset(scratch, 0, sizeof(scratch));
+	d->cmd = KEEL_DOMCTL_getinfo;
+	d->domid = 0;
+	expect_err("domctl_eperm",
+		   hypercall3(KEEL_HC_domctl, gpa(d), sizeof(*d), 0), KEEL_EPERM, 0);
+	memset(scratch, 0, sizeof(scratch));
+	d->cmd = KEEL_DOMCTL_destroy;
+	d->domid = 0;
+	expect_err("domctl_destroy_dom0_eperm",
+		   hypercall3(KEEL_HC_domctl, gpa(d), sizeof(*d), 0), KEEL_EPERM, 0);
+	memset(scratch, 0, sizeof(scratch));
+	u->op = KEEL_MMU_map_foreign;
+	u->domid = 0;
+	u->gfn = 0x1000;
+	expect_err("mmu_update_eperm",
+		   hypercall3(KEEL_HC_mmu_update, gpa(u), 1, sizeof(*u)), KEEL_EPERM, 0);
+}
+
+static void check_buffers(void)
+{
+	uint64_t edge = start_info->nr_pages * KEEL_PAGE_SIZE;
+	struct keel_memory_reservation res = { .nr_extents = 1, .domid = KEEL_DOMID_SELF };
+
+	expect_err("efault_far_buffer",
+		   hypercall3(KEEL_HC_version, KEEL_VERSION_INFO, FAR_GPA,
+			      sizeof(struct keel_version_info)), KEEL_EFAULT, 0);
+	expect_err("efault_lapic_buffer",
+		   hypercall3(KEEL_HC_version, KEEL_VERSION_INFO, LAPIC_GPA,
+			      sizeof(struct keel_version_info)), KEEL_EFAULT, 0);
+	/* Starts in our last page, ends in the first unpopulated one. */
+	if (!mm_is_populated(edge >> KEEL_PAGE_SHIFT))
+		expect_err("efault_buffer_crossing_ram_end",
+			   hypercall3(KEEL_HC_version, KEEL_VERSION_INFO, edge - 16,
+				      sizeof(struct keel_version_info)), KEEL_EFAULT, 0);
+	expect_err("efault_evtchn_buffer",
+		   hypercall3(KEEL_HC_event_channel, KEEL_EVTCHNOP_status, FAR_GPA,
+			      sizeof(struct keel_evtchn_status)), KEEL_EFAULT, 0);
+	expect_err("efault_console_buffer",
+		   hypercall3(KEEL_HC_console_io, KEEL_CONSOLEIO_write, FAR_GPA, 16),
+		   KEEL_EFAULT, 0);
+	expect_err("efault_memory_gfn_array",
+		   hypercall5(KEEL_HC_memory_op, KEEL_MEMOP_populate_physmap, gpa(&res),
+			      sizeof(res), FAR_GPA, 8),
+		   KEEL_EFAULT, 0);
+	expect_err("version_info_bad_size",
+		   hypercall3(KEEL_HC_version, KEEL_VERSION_INFO, gpa(scratch), 8),
+		   KEEL_EINVAL, 0);
+}
+
+static void check_calls(void)
+{
+	long v = hypercall3(KEEL_HC_version, KEEL_VERSION_ABI, 0, 0);
+
+	result("version_abi", KEEL_ABI_VERSION_MAJOR(v) == KEEL_ABI_MAJOR && v > 0, v,
+	       "ABI 1.x");
+	expect_err("hypercall_enosys_max", hypercall3(KEEL_HC_MAX, 0, 0, 0), KEEL_ENOSYS, 0);
+	expect_err("hypercall_enosys_huge", hypercall3(0xffffffffull, 0, 0, 0),
+		   KEEL_ENOSYS, 0);
+	expect_err("hypercall_enosys_negative", hypercall3((uint64_t)-1, 0, 0, 0),
+		   KEEL_ENOSYS, 0);
+	expect_err("sched_op_unknown", hc_sched_op(99, 0), KEEL_ENOSYS, KEEL_EINVAL);
+	expect_err("shutdown_bad_reason", hc_sched_op(KEEL_SCHEDOP_shutdown, 99),
+		   KEEL_EINVAL, 0);
+	expect_err("console_io_too_long",
+		   hypercall3(KEEL_HC_console_io, KEEL_CONSOLEIO_write, gpa(scratch),
+			      KEEL_CONSOLEIO_MAX + 1), KEEL_EINVAL, 0);
+}
+
+static void check_alive(void)
+{
+	uint64_t before = time_timer_events();
+	uint64_t start = time_now_ns();
+	char path[96], name[64];
+	int rc;
+
+	hc_set_timer(start + 10 * NS_PER_MS);
+	while (time_timer_events() == before && time_now_ns() < start + NS_PER_SEC)
+		kernel_wait(start + NS_PER_SEC);
+	result("alive_timer_upcall", time_timer_events() > before,
+	       (long)(time_timer_events() - before), "a timer event");
+	xs_home_path(path, sizeof(path), "name");
+	rc = xs_read(XS_NO_TX, path, name, sizeof(name));
+	result("alive_store_read", rc > 0, rc, "our name");
+}
+
+int guest_main(const char *cmdline)
+{
+	(void)cmdline;
+	printk("hostile: domain %u starting checks\n", kernel_domid);
+	check_calls();
+	check_privileged();
+	check_buffers();
+	check_evtchn();
+	check_upcall_vector();
+	check_grants();
+	check_memory();
+	check_alive();
+	printk("hostile: %u passed, %u failed\n", passed, failed);
+	for (;;)
+		kernel_wait(0);
+}

@@ -1,0 +1,56 @@
+/*
+ * printk: one formatted line to the console ring (dom0's console backend:
+ * `vmctl console`, per-guest log) and, unless the command line says
+ * "quiet", to the hypervisor's log (`vmctl dmesg`) too.  Before the ring is
+ * connected only the hypervisor's log gets it.
+ */
+#include "hypercall.h"
+#include "kernel.h"
+
+#define PRINTK_MAX 512
+
+static int quiet = -1;      /* -1: command line not looked at yet */
+
+void early_write(const char *s, size_t len)
+{
+	early_console_write(s, len);
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char buf[PRINTK_MAX];
+	int n = gk_vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+
+	if (quiet < 0 && start_info)
+		quiet = cmdline_has("quiet");
+	if (!cons_connected() || quiet != 1)
+		early_console_write(buf, len);
+	if (cons_connected())
+		cons_write(buf, len, irq_depth == 0);
+	return n;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	irq_disable();
+	irq_depth++;            /* printk must not wait for the ring now */
+	printk("panic: ");
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	hc_shutdown(KEEL_SHUTDOWN_crash);
+}
