@@ -61,12 +61,12 @@ int balloon_init(void)
 	if (xs_home_path(target_path, sizeof(target_path), "memory/target") < 0 ||
 	    xs_home_path(actual_path, sizeof(actual_path), "memory/actual") < 0)
 		return -KEEL_ERANGE;
-	enabled = 1;
-	report();
 	rc = xs_watch(target_path, "balloon", target_changed, NULL);
 	if (rc < 0)
-		enabled = 0;
-	return rc;
+		return rc;
+	enabled = 1;
+	report();               /* memory/actual from the start */
+	return 0;
 }
 
 /* One page: 0 done, or the hypercall's error. */

@@ -163,3 +163,5 @@ boot_pt:	.skip 4096
 boot_stack:	.skip BOOT_STACK_SIZE
 	.globl boot_stack_top
 boot_stack_top:
+
+	.section .note.GNU-stack, "", @progbits

@@ -9,8 +9,9 @@
 #define GDT_SEL_CODE64   0x08
 #define GDT_SEL_DATA     0x10
 
-/* The vector event-channel upcalls arrive on (KEEL_EVTCHNOP_set_upcall_vector). */
-#define UPCALL_VECTOR    0xf3
+/* The vector event-channel upcalls arrive on (KEEL_EVTCHNOP_set_upcall_vector
+ * accepts 0x20 .. 0xef only: event_channel.h). */
+#define UPCALL_VECTOR    0xe0
 
 /* Identity map built by the boot stub: 2 MiB pages over guest RAM up to
  * max(nr_pages, max_pages), at most this many 2 MiB pages (4 GiB); the first
