@@ -3,7 +3,9 @@
  * from in[], on the page at start_info.console_gfn with the builder's port
  * start_info.console_evtchn.  The backend in dom0 drains out[] and
  * notifies when it has; a full ring makes a writer in main context wait
- * (bounded), while one in an upcall or exception handler drops the rest.
+ * (at most CONS_WAIT_MAX_NS, once: after a timeout output is dropped
+ * until the backend makes room again), while one in an upcall or
+ * exception handler drops the rest.
  */
 #include "hypercall.h"
 #include "kernel.h"
@@ -15,6 +17,7 @@ static struct keel_console_ring *ring;
 static keel_evtchn_port_t port;
 static volatile uint64_t events;
 static int broken;
+static int stalled;     /* a wait timed out: drop, do not wait, until it drains */
 
 static void cons_handler(keel_evtchn_port_t p, void *arg)
 {
@@ -58,17 +61,20 @@ void cons_write(const char *s, size_t len, int may_wait)
 			return;
 		}
 		if (n > 0) {
+			stalled = 0;
 			evtchn_send(port);
 			s += n;
 			len -= (size_t)n;
 			continue;
 		}
-		if (!may_wait)
+		if (!may_wait || stalled)
 			return;
-		if (!give_up)
+		if (!give_up) {
 			give_up = time_now_ns() + CONS_WAIT_MAX_NS;
-		else if (time_now_ns() >= give_up)
+		} else if (time_now_ns() >= give_up) {
+			stalled = 1;
 			return;
+		}
 		kernel_block(time_now_ns() + 10 * NS_PER_MS);
 	}
 }
