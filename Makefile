@@ -16,7 +16,7 @@ export PUBINC
 
 ISO := $(BUILD)/keel.iso
 
-.PHONY: all deps hypervisor dom0-tools xenstore dom0-kernel initramfs iso \
+.PHONY: all deps hypervisor dom0-tools xenstore guests dom0-kernel initramfs iso \
         run check unit-check integration-check bench fuzz clean help
 
 all: iso
@@ -42,10 +42,13 @@ dom0-tools: deps
 xenstore: deps
 	$(MAKE) -C xenstore
 
+guests: deps
+	$(MAKE) -C guests
+
 dom0-kernel: deps
 	$(MAKE) -C dom0-tools/initramfs kernel
 
-initramfs: dom0-tools xenstore dom0-kernel
+initramfs: dom0-tools xenstore guests dom0-kernel
 	$(MAKE) -C dom0-tools/initramfs initramfs
 
 iso: hypervisor initramfs
