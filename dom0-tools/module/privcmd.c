@@ -46,16 +46,18 @@ static long privcmd_hypercall(struct keel_ioctl_hypercall __user *uhc)
 			continue;
 		}
 		/* kmalloc memory is physically contiguous and lives in the
-		 * direct map, so __pa() is the address the hypervisor wants. */
-		buf[i] = kmalloc(hc.len[i], GFP_KERNEL);
+		 * direct map, so __pa() is the address the hypervisor wants.
+		 * NOWARN: a failed 64 KiB allocation is the caller's ENOMEM,
+		 * not a reason for a kernel warning user space can trigger. */
+		buf[i] = kmalloc(hc.len[i], GFP_KERNEL | __GFP_NOWARN);
 		if (!buf[i]) {
 			rc = -ENOMEM;
-			goto err_free_bufs;
+			goto out_free_bufs;
 		}
 		if (copy_from_user(buf[i], u64_to_user_ptr(hc.arg[i]),
 				   hc.len[i])) {
 			rc = -EFAULT;
-			goto err_free_bufs;
+			goto out_free_bufs;
 		}
 		arg[i] = __pa(buf[i]);
 	}
@@ -69,13 +71,13 @@ static long privcmd_hypercall(struct keel_ioctl_hypercall __user *uhc)
 		if (copy_to_user(u64_to_user_ptr(hc.arg[i]), buf[i],
 				 hc.len[i])) {
 			rc = -EFAULT;
-			goto err_free_bufs;
+			goto out_free_bufs;
 		}
 	}
 	if (put_user(hc.result, &uhc->result))
 		rc = -EFAULT;
 
-err_free_bufs:
+out_free_bufs:
 	for (i = 0; i < KEEL_PRIVCMD_NARGS; i++)
 		kfree(buf[i]);
 	return rc;

@@ -60,6 +60,21 @@ class Boot:
         return self.vm.run(cmd, timeout)
 
 
+# Signs that a boot cannot reach the prompt: fail at once instead of
+# waiting out the whole bound.
+DEAD_END = (r"(error: file `[^']*' not found|Failed to boot both default"
+            r"|Kernel panic - not syncing|\*\*\* PANIC on CPU)")
+
+
+def wait_boot(vm, pattern, timeout):
+    """Waits for pattern, failing early when GRUB, Linux or the hypervisor
+    report that the boot is dead."""
+    m = vm.wait_for(rf"(?P<want>{pattern})|(?P<dead>{DEAD_END})", timeout)
+    if m.group("dead"):
+        raise QemuError(f"boot failed: {m.group('dead')!r}")
+    return m
+
+
 def dom0_reserved_above_ram(iomem):
     """The first "Reserved" range in /proc/iomem that starts above dom0's
     highest System RAM below 4 GiB: memory the hypervisor kept for itself
@@ -89,9 +104,9 @@ def keel_boot(s):
     try:
         vm.start()
         b.check("hypervisor_banner",
-                lambda: (bool(vm.wait_for(BANNER, 60)), ""))
+                lambda: (bool(wait_boot(vm, BANNER, 60)), ""))
         b.check("dom0_shell_prompt",
-                lambda: (bool(vm.wait_for(PROMPT, BOOT_TIMEOUT)), ""))
+                lambda: (bool(wait_boot(vm, PROMPT, BOOT_TIMEOUT)), ""))
 
         def module_loaded():
             st, out = b.run("grep '^keel ' /proc/modules; ls -l /dev/keel/privcmd")
@@ -207,7 +222,7 @@ def keel_mem_boot(s):
     try:
         vm.start()
         b.check("mem1536_dom0_shell_prompt",
-                lambda: (bool(vm.wait_for(PROMPT, BOOT_TIMEOUT)), ""))
+                lambda: (bool(wait_boot(vm, PROMPT, BOOT_TIMEOUT)), ""))
 
         def figures():
             st, out = b.run("vmctl info --json")
@@ -234,7 +249,7 @@ def bare_boot(s):
     try:
         vm.start()
         b.check("bare_dom0_shell_prompt",
-                lambda: (bool(vm.wait_for(PROMPT, BOOT_TIMEOUT)), ""))
+                lambda: (bool(wait_boot(vm, PROMPT, BOOT_TIMEOUT)), ""))
         b.check("bare_no_hypervisor_banner",
                 lambda: (not re.search(BANNER, vm.text, re.M), "banner on a bare boot"))
 
