@@ -3,6 +3,8 @@
  */
 #include <keel/hypercall.h>
 #include <keel/errno.h>
+#include <keel/evtchn.h>
+#include <keel/gnttab.h>
 #include <public/keel.h>
 
 typedef long (*hypercall_fn)(struct vcpu *v, const uint64_t *args);
@@ -10,6 +12,14 @@ typedef long (*hypercall_fn)(struct vcpu *v, const uint64_t *args);
 static const hypercall_fn table[KEEL_HC_MAX] = {
 	[KEEL_HC_version] = do_version_op,
 	[KEEL_HC_sysctl] = do_sysctl_op,
+	[KEEL_HC_domctl] = do_domctl_op,
+	[KEEL_HC_memory_op] = do_memory_op,
+	[KEEL_HC_mmu_update] = do_mmu_update,
+	[KEEL_HC_event_channel] = do_event_channel_op,
+	[KEEL_HC_grant_table] = do_grant_table_op,
+	[KEEL_HC_sched_op] = do_sched_op,
+	[KEEL_HC_set_timer] = do_set_timer_op,
+	[KEEL_HC_console_io] = do_console_io,
 };
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr,

@@ -193,9 +193,17 @@ void dom0_build(const struct mb2_info *mbi, const struct rangeset *dom0_ram,
 
 	dom0.id = DOMID_DOM0;
 	dom0.privileged = true;
+	spin_lock_init(&dom0.lock);
 	dom0.ram = *dom0_ram;
 	dom0.nr_pages = rangeset_size(dom0_ram) >> PAGE_SHIFT;
+	dom0.max_pages = dom0.nr_pages;
+	dom0.nr_vcpus = 1;
+	dom0.vcpu[0] = &dom0.vcpu0;
 	dom0.vcpu0.domain = &dom0;
+	dom0.vcpu0.arch.running_on = -1;
+	sched_domain_init(&dom0);
+	if (evtchn_domain_init(&dom0) || gnttab_domain_init(&dom0))
+		panic("dom0: out of memory for its event channels and grant table");
 	build_npt(hv_owned);
 	entry.rip = args.load_addr;
 	entry.rsi = DOM0_BOOT_PARAMS_PA;

@@ -32,6 +32,11 @@ void *arch_phys_to_virt(paddr_t pa)
 	return phys_to_virt(pa);
 }
 
+paddr_t arch_virt_to_phys(const void *va)
+{
+	return virt_to_phys(va);
+}
+
 bool cpu_has_1g_pages(void)
 {
 	uint32_t a, b, c, d;

@@ -20,6 +20,8 @@
 #include <keel/hypercall.h>
 #include <keel/lib.h>
 #include <keel/mm.h>
+#include <keel/page.h>
+#include <keel/sched.h>
 #include <keel/rangeset.h>
 #include <keel/version.h>
 
@@ -272,11 +274,15 @@ void start_hypervisor(uint32_t magic, uint32_t mbi_pa)
 	}
 	memory_setup(&dom0_ram, &hv_owned);
 	mm_init(&boot_ram);
+	page_info_init();
 	time_init();
 	svm_cpu_init(bsp);
 	smp_boot(mbi.rsdp, mbi.rsdp_len);
 	dom0_build(&mbi, &dom0_ram, &hv_owned);
+	domain_table_init();
 	release_modules(&hv_owned);
+	sched_init(1, nr_cpus_online - 1);
+	schedule_start();
 	pr_info("memory: %lu MiB free for guests\n",
 		frame_free_count(&hv_frames) >> (20 - PAGE_SHIFT));
 	dom0_start();

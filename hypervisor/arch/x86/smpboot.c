@@ -18,6 +18,7 @@
 #include <keel/console.h>
 #include <keel/lib.h>
 #include <keel/mm.h>
+#include <keel/sched.h>
 
 struct pcpu pcpus[NR_CPUS];
 unsigned nr_cpus_online = 1;
@@ -55,9 +56,19 @@ static __noreturn void ap_start(struct pcpu *c)
 	lapic_enable_ap();
 	/* Leave the logical destination register at 0: dom0 programs
 	 * logical-mode interrupts and must never reach these CPUs. */
+	lapic_timer_calibrate();
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
-	for (;;)
-		safe_halt();	/* woken by VEC_KICK; guests come later */
+	schedule_loop(c->id);	/* idles in HLT until there is a guest */
+}
+
+void this_cpu_request_resched(void)
+{
+	this_cpu()->need_resched = true;
+}
+
+void this_cpu_clear_resched(void)
+{
+	this_cpu()->need_resched = false;
 }
 
 static bool wait_online(struct pcpu *c, uint64_t us)

@@ -6,11 +6,18 @@
 #include <asm/time.h>
 #include <asm/x86.h>
 #include <keel/console.h>
+#include <keel/time.h>
+#include <public/shared_info.h>
 
 #define PIT_HZ        1193182u
 #define CALIBRATE_MS  10u
 
 uint64_t tsc_khz;
+static uint64_t tsc_at_boot;
+static uint64_t wc_sec_at_boot;
+/* ns = (tsc_delta << shift or >> -shift) * mul >> 32 (shared_info.h). */
+static uint32_t tsc_mul;
+static int8_t tsc_shift;
 
 static uint64_t pit_calibrate_tsc(void)
 {
@@ -51,6 +58,21 @@ static unsigned bcd(uint8_t v, bool binary)
 	return binary ? v : (v & 0x0f) + (v >> 4) * 10;
 }
 
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static uint64_t days_since_epoch(unsigned y, unsigned m, unsigned d)
+{
+	static const unsigned cum[12] = { 0, 31, 59, 90, 120, 151, 181, 212,
+					  243, 273, 304, 334 };
+	uint64_t days = (uint64_t)(y - 1970) * 365 + cum[(m - 1) % 12] + d - 1;
+
+	/* Leap days in full years since 1970, and this year's if past Feb. */
+	for (unsigned yy = 1970; yy < y; yy++)
+		days += (yy % 4 == 0 && (yy % 100 != 0 || yy % 400 == 0));
+	if (m > 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		days++;
+	return days;
+}
+
 static void rtc_print(void)
 {
 	uint8_t b;
@@ -71,6 +93,9 @@ static void rtc_print(void)
 		year += 2000;
 	pr_info("time: RTC reads %04u-%02u-%02u %02u:%02u:%02u\n",
 		year, mon, day, hour, min, sec);
+	if (mon >= 1 && mon <= 12 && day >= 1 && day <= 31)
+		wc_sec_at_boot = days_since_epoch(year, mon, day) * 86400 +
+				 hour * 3600 + min * 60 + sec;
 }
 
 void time_init(void)
@@ -87,5 +112,53 @@ void time_init(void)
 	}
 	pr_info("time: TSC runs at %lu.%03lu MHz\n", tsc_khz / 1000,
 		tsc_khz % 1000);
+	tsc_at_boot = rdtsc();
+	/* ratio = 10^6 / kHz ns per tick, as mul/2^32 scaled by 2^shift. */
+	{
+		uint64_t ratio32 = (1000000ull << 32) / tsc_khz;
+
+		tsc_shift = 0;
+		while (ratio32 >= (1ull << 32)) {
+			ratio32 >>= 1;
+			tsc_shift++;
+		}
+		tsc_mul = (uint32_t)ratio32;
+	}
 	rtc_print();
+}
+
+uint64_t now_ns(void)
+{
+	uint64_t delta = rdtsc() - tsc_at_boot;
+
+	/* The same conversion guests use (public/shared_info.h). */
+	return (uint64_t)(((unsigned __int128)(delta << tsc_shift) * tsc_mul) >> 32);
+}
+
+void wallclock_at_boot(uint64_t *sec, uint32_t *nsec)
+{
+	*sec = wc_sec_at_boot;
+	*nsec = 0;
+}
+
+void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus)
+{
+	for (unsigned i = 0; i < nr_vcpus && i < KEEL_MAX_VCPUS; i++) {
+		struct keel_vcpu_time_info *t = &si->vcpu_info[i].time;
+
+		t->version = 1;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		t->tsc_timestamp = tsc_at_boot;
+		t->system_time = 0;
+		t->tsc_to_system_mul = tsc_mul;
+		t->tsc_shift = tsc_shift;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		t->version = 2;
+	}
+	si->wc_version = 1;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	si->wc_sec = wc_sec_at_boot;
+	si->wc_nsec = 0;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	si->wc_version = 2;
 }

@@ -19,7 +19,22 @@ __noreturn void arch_halt(void);
 void arch_dump_stack(void);
 unsigned arch_cpu_id(void);
 
+struct vcpu;
+
+/* Guest pCPUs (arch/x86/svm/guest.c).  Run v until the scheduler is
+ * needed (it blocked, paused or died, a kick asked for a decision) or
+ * system time `until`; idle until an interrupt or `until` (0: none). */
+void arch_run_vcpu(struct vcpu *v, uint64_t until);
+void arch_idle_until(uint64_t until);
+/* Publish the scheduler's latest pick on this pCPU (or NULL). */
+void arch_set_picked(struct vcpu *v);
+/* Make pCPU cpu look at its scheduler soon. */
+void arch_kick_cpu(unsigned cpu);
+/* Raise dom0's upcall: a real interrupt with this vector on pCPU0. */
+void arch_send_dom0_upcall(uint8_t vector);
+
 /* Pointer through which the hypervisor reaches physical address pa. */
 void *arch_phys_to_virt(paddr_t pa);
+paddr_t arch_virt_to_phys(const void *va);
 
 #endif

@@ -18,6 +18,12 @@ long hypercall_dispatch(struct vcpu *v, uint64_t nr,
 
 long do_version_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS]);
 long do_sysctl_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS]);
+long do_domctl_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS]);
+long do_memory_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS]);
+long do_mmu_update(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS]);
+long do_sched_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS]);
+long do_set_timer_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS]);
+long do_console_io(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS]);
 
 /* Arch hooks for sysctl. */
 unsigned arch_nr_cpus(void);

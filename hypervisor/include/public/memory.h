@@ -23,7 +23,9 @@
  *   its shared-info page (shared_info.h), zeroed first.  The page cannot be
  *   given back while registered (decrease_reservation says EBUSY).  dom0's
  *   module does this at load; a guest's builder does it for the guest
- *   (domctl set_vcpu_context).  EINVAL: not the caller's RAM.
+ *   (domctl set_vcpu_context).  KEEL_GFN_INVALID unregisters it (dom0's
+ *   module at unload: the hypervisor then writes to it no more).  EINVAL:
+ *   not the caller's RAM.
  */
 #ifndef KEEL_PUBLIC_MEMORY_H
 #define KEEL_PUBLIC_MEMORY_H
@@ -38,6 +40,7 @@
 
 #define KEEL_MEMOP_MAX_EXTENTS 8192          /* per call */
 #define KEEL_MAX_GFN           (1ull << 28)  /* 1 TiB of guest-physical space */
+#define KEEL_GFN_INVALID       (~0ull)
 
 struct keel_memory_reservation {
 	uint64_t nr_extents;       /* IN: 1 .. KEEL_MEMOP_MAX_EXTENTS          */

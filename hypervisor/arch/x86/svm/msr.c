@@ -31,6 +31,14 @@ static long msrpm_bit(uint32_t msr)
 	return -1;
 }
 
+void svm_msrpm_allow(uint8_t *map, uint32_t msr)
+{
+	long bit = msrpm_bit(msr);
+
+	map[bit / 8] &= ~(1u << (bit % 8));
+	map[(bit + 1) / 8] &= ~(1u << ((bit + 1) % 8));
+}
+
 static void intercept(uint8_t *map, uint32_t msr, bool read, bool write)
 {
 	long bit = msrpm_bit(msr);
@@ -123,7 +131,11 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		vmcb->save.g_pat = val;
 		return true;
 	case MSR_APIC_BASE: {
-		uint64_t cur = rdmsr(MSR_APIC_BASE);
+		uint64_t cur;
+
+		if (!v->domain->privileged)
+			return false;	/* guests have no local APIC */
+		cur = rdmsr(MSR_APIC_BASE);
 
 		/* Keep the address and the enable bit; nothing else is
 		 * writable on this machine (no x2APIC). */

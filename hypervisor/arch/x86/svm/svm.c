@@ -33,6 +33,18 @@ const char *svm_unsupported_reason(void)
 	return NULL;
 }
 
+/* Guest pCPUs switch guests' FPU state with FXSAVE/FXRSTOR and XCR0 with
+ * XSETBV: enable both (the hypervisor itself never uses the FPU).  pCPU0's
+ * control registers in this respect are dom0's business. */
+static void host_fpu_init(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid_count(1, 0, &a, &b, &c, &d);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT |
+		  ((c & (1u << 26)) ? CR4_OSXSAVE : 0));
+}
+
 void svm_cpu_init(struct pcpu *c)
 {
 	c->hsave_pa = alloc_pages(1, 1);
@@ -40,6 +52,8 @@ void svm_cpu_init(struct pcpu *c)
 	if (!c->hsave_pa || !c->host_state_pa)
 		panic("svm: out of memory for CPU%u's host state", c->id);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	if (c->id != 0)
+		host_fpu_init();
 	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
 	/* FS/GS/TR/LDTR and the syscall MSRs as they are now: restored by
 	 * VMLOAD after every #VMEXIT. */
@@ -126,6 +140,8 @@ void svm_run(struct vcpu *v)
 
 	c->current = v;
 	for (;;) {
+		if (__atomic_exchange_n(&v->arch.flush_tlb, false, __ATOMIC_SEQ_CST))
+			v->arch.vmcb->ctrl.tlb_control = TLB_CONTROL_FLUSH_ALL;
 		svm_vmrun(&v->arch.regs, v->arch.vmcb_pa, c->host_state_pa);
 		svm_vmexit(v);
 	}

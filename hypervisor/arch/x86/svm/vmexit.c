@@ -43,7 +43,7 @@ static void advance_rip(struct vcpu *v, unsigned len)
 	v->arch.vmcb->save.rip += len;
 }
 
-static void handle_cpuid(struct vcpu *v)
+void svm_handle_cpuid(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 	struct cpuid_regs r;
@@ -57,7 +57,7 @@ static void handle_cpuid(struct vcpu *v)
 	advance_rip(v, LEN_CPUID);
 }
 
-static void handle_vmmcall(struct vcpu *v)
+void svm_handle_vmmcall(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 	struct guest_regs *r = &v->arch.regs;
@@ -128,13 +128,13 @@ void svm_vmexit(struct vcpu *v)
 
 	switch (code) {
 	case VMEXIT_CPUID:
-		handle_cpuid(v);
+		svm_handle_cpuid(v);
 		break;
 	case VMEXIT_MSR:
 		svm_handle_msr(v);
 		break;
 	case VMEXIT_VMMCALL:
-		handle_vmmcall(v);
+		svm_handle_vmmcall(v);
 		break;
 	case VMEXIT_NPF:
 		svm_handle_npf(v);

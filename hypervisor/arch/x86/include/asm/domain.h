@@ -16,13 +16,24 @@ struct guest_regs {
 
 struct arch_domain {
 	struct pagetable npt;         /* guest-physical -> machine */
+	paddr_t msrpm;                /* MSR permission map (guests: shared) */
 };
+
+/* FXSAVE area (APM vol. 4, FXSAVE): guests' x87/SSE state. */
+struct fpu_area {
+	uint8_t bytes[512];
+} __aligned(16);
 
 struct arch_vcpu {
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
 	struct guest_regs regs;
 	uint64_t npf_logged;          /* denied accesses logged so far */
+	struct fpu_area *fpu;         /* guests only */
+	uint64_t xcr0;                /* guests only */
+	volatile bool flush_tlb;      /* flush nested TLB at next VMRUN */
+	volatile int running_on;      /* pCPU running it (arch_run_vcpu), or -1 */
+	volatile bool in_guest;       /* in guest mode right now */
 };
 
 #endif

@@ -41,4 +41,10 @@ void lapic_eoi(void);
 bool lapic_send_ipi(uint32_t apic_id, uint32_t icr_lo);
 bool lapic_send_shorthand(uint32_t icr_lo);
 
+/* One-shot LAPIC timer of a guest pCPU (never pCPU0, whose LAPIC is
+ * dom0's).  Calibrated once against the TSC. */
+void lapic_timer_calibrate(void);
+/* Interrupt VEC_TIMER after `ns` nanoseconds (0: stop the timer). */
+void lapic_timer_oneshot(uint64_t ns);
+
 #endif

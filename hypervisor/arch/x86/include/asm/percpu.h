@@ -38,6 +38,9 @@ struct pcpu {
 	struct vcpu *current;          /* vCPU this pCPU runs, or NULL */
 	volatile bool nmi_for_guest;   /* an NMI arrived that is the guest's */
 	volatile bool kick;            /* another CPU wants our attention */
+	volatile bool need_resched;    /* run the scheduler at the next chance */
+	volatile uint64_t exits;       /* #VMEXITs so far (kick-and-wait) */
+	struct vcpu *volatile picked;  /* vCPU the scheduler chose last */
 };
 
 struct cpu_info {

@@ -38,9 +38,14 @@ void svm_vmrun(struct guest_regs *regs, paddr_t vmcb_pa, paddr_t host_state_pa);
 void svm_vmexit(struct vcpu *v);
 void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 			  uint32_t error);
+void svm_handle_cpuid(struct vcpu *v);
+void svm_handle_vmmcall(struct vcpu *v);
 /* In svm/msr.c: build the MSR permission map for dom0; handle one exit. */
 paddr_t svm_dom0_msrpm(void);
 void svm_handle_msr(struct vcpu *v);
+void svm_msrpm_allow(uint8_t *map, uint32_t msr);
+/* In svm/guest.c (the arch_* hooks it implements are in keel/arch.h). */
+void svm_kick_and_wait(struct vcpu *v, unsigned cpu);
 /* In svm/npf.c. */
 void svm_handle_npf(struct vcpu *v);
 

@@ -13,6 +13,7 @@ struct trap_frame {
 
 /* Interrupt vectors the hypervisor uses on its own pCPUs (1..n). */
 #define VEC_KICK      0xf0   /* wake a pCPU to look at its work */
+#define VEC_TIMER     0xf1   /* a guest pCPU's one-shot LAPIC timer */
 #define VEC_SPURIOUS  0xff
 
 void do_trap(struct trap_frame *f);

@@ -78,6 +78,14 @@ static inline uint64_t read_rflags(void)
 	return f;
 }
 
+/* Load XCR0 if this CPU has XSAVE enabled (CR4.OSXSAVE). */
+static inline void xcr0_load(uint64_t v)
+{
+	if (read_cr4() & (1ull << 18))
+		__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v),
+				 "d"((uint32_t)(v >> 32)));
+}
+
 static inline void *phys_to_virt(paddr_t pa)
 {
 	return (void *)(uintptr_t)pa;	/* the hypervisor maps 1:1 */

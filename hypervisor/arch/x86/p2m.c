@@ -1,0 +1,173 @@
+/*
+ * Physical-to-machine maps on nested page tables (keel/p2m.h; AMD APM
+ * vol. 2 sec. 15.25).  Guest RAM is mapped 4 KiB at a time; dom0's table is
+ * the 1:1 one built at boot, into which foreign and grant mappings of pool
+ * frames are added at their own frame numbers.
+ */
+#include <keel/p2m.h>
+#include <keel/console.h>
+#include <keel/domain.h>
+#include <keel/errno.h>
+#include <keel/page.h>
+#include <public/memory.h>
+#include <asm/mm.h>
+#include <asm/percpu.h>
+#include <asm/svm.h>
+
+#define NPT_RW (PTE_RW | PTE_US)
+#define NPT_RO (PTE_US)
+
+static uint64_t gpa_of(uint64_t gfn)
+{
+	return gfn << PAGE_SHIFT;
+}
+
+int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn)
+{
+	paddr_t old;
+	uint64_t fl;
+
+	if (gfn >= KEEL_MAX_GFN)
+		return -EINVAL;
+	if (!pt_lookup(&d->arch.npt, gpa_of(gfn), &old, &fl))
+		return -EEXIST;
+	return pt_map(&d->arch.npt, gpa_of(gfn), mfn, PAGE_SIZE, NPT_RW, 0);
+}
+
+int p2m_lookup(struct domain *d, uint64_t gfn, paddr_t *mfn, bool *writable)
+{
+	uint64_t fl;
+
+	if (gfn >= KEEL_MAX_GFN ||
+	    pt_lookup(&d->arch.npt, gpa_of(gfn), mfn, &fl))
+		return -ENOENT;
+	if (writable)
+		*writable = fl & PTE_RW;
+	return 0;
+}
+
+int p2m_remove(struct domain *d, uint64_t gfn, paddr_t *mfn)
+{
+	int rc;
+
+	rc = p2m_lookup(d, gfn, mfn, NULL);
+	if (rc)
+		return rc;
+	rc = pt_unmap(&d->arch.npt, gpa_of(gfn), PAGE_SIZE);
+	if (rc)
+		return rc;
+	arch_p2m_flush(d);
+	return 0;
+}
+
+int p2m_protect(struct domain *d, uint64_t gfn, bool readonly)
+{
+	paddr_t mfn;
+	int rc = p2m_lookup(d, gfn, &mfn, NULL);
+
+	if (rc)
+		return rc;
+	rc = pt_map(&d->arch.npt, gpa_of(gfn), mfn, PAGE_SIZE,
+		    readonly ? NPT_RO : NPT_RW, 0);
+	if (!rc && readonly)
+		arch_p2m_flush(d);
+	return rc;
+}
+
+/* dom0's table gets a 1:1 entry for a pool frame while any mapping of
+ * either kind needs it, writable while any writable one does. */
+static uint64_t dom0_entry_flags(const struct page_info *pg)
+{
+	return (pg->dom0_maps[0].rw || pg->dom0_maps[1].rw) ? NPT_RW : NPT_RO;
+}
+
+static int dom0_map(struct domain *dom0, paddr_t mfn, bool readonly,
+		    unsigned kind)
+{
+	struct page_info *pg = mfn_to_page(mfn);
+	struct dom0_map_count *c;
+	int rc;
+
+	if (!pg || !(pg->flags & PGF_allocated) || !dom0->privileged)
+		return -EINVAL;
+	c = &pg->dom0_maps[kind];
+	if (c->all == UINT16_MAX)
+		return -ENOSPC;
+	c->all++;
+	if (!readonly)
+		c->rw++;
+	rc = pt_map(&dom0->arch.npt, mfn, mfn, PAGE_SIZE,
+		    dom0_entry_flags(pg), 0);
+	if (rc) {
+		c->all--;
+		if (!readonly)
+			c->rw--;
+	}
+	return rc;
+}
+
+static int dom0_unmap(struct domain *dom0, paddr_t mfn, bool readonly,
+		      unsigned kind)
+{
+	struct page_info *pg = mfn_to_page(mfn);
+	struct dom0_map_count *c;
+	int rc;
+
+	if (!pg)
+		return -ENOENT;
+	c = &pg->dom0_maps[kind];
+	if (!c->all || (readonly ? c->all == c->rw : !c->rw))
+		return -ENOENT;
+	c->all--;
+	if (!readonly)
+		c->rw--;
+	if (!pg->dom0_maps[0].all && !pg->dom0_maps[1].all)
+		rc = pt_unmap(&dom0->arch.npt, mfn, PAGE_SIZE);
+	else
+		rc = pt_map(&dom0->arch.npt, mfn, mfn, PAGE_SIZE,
+			    dom0_entry_flags(pg), 0);
+	arch_p2m_flush(dom0);
+	return rc;
+}
+
+int p2m_map_foreign(struct domain *dom0, paddr_t mfn, bool readonly)
+{
+	return dom0_map(dom0, mfn, readonly, DOM0_MAP_FOREIGN);
+}
+
+int p2m_unmap_foreign(struct domain *dom0, paddr_t mfn, bool readonly)
+{
+	return dom0_unmap(dom0, mfn, readonly, DOM0_MAP_FOREIGN);
+}
+
+int p2m_map_grant(struct domain *dom0, paddr_t mfn, bool readonly)
+{
+	return dom0_map(dom0, mfn, readonly, DOM0_MAP_GRANT);
+}
+
+int p2m_unmap_grant(struct domain *dom0, paddr_t mfn, bool readonly)
+{
+	return dom0_unmap(dom0, mfn, readonly, DOM0_MAP_GRANT);
+}
+
+/*
+ * No pCPU may keep using a removed or downgraded translation: every vCPU
+ * of d flushes its nested TLB at its next VMRUN, and a vCPU in guest mode
+ * on another pCPU right now is kicked out and waited for.
+ */
+void arch_p2m_flush(struct domain *d)
+{
+	unsigned self = this_cpu()->id;
+
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+		int cpu;
+
+		if (!v)
+			continue;
+		__atomic_store_n(&v->arch.flush_tlb, true, __ATOMIC_SEQ_CST);
+		cpu = __atomic_load_n(&v->arch.running_on, __ATOMIC_SEQ_CST);
+		if (cpu >= 0 && (unsigned)cpu != self)
+			svm_kick_and_wait(v, (unsigned)cpu);
+	}
+}
