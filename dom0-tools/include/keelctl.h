@@ -19,7 +19,15 @@
 #include <public/errno.h>
 #include <public/version.h>
 #include <public/sysctl.h>
+#include <public/domctl.h>
+#include <public/memory.h>
+#include <public/mmu.h>
+#include <public/event_channel.h>
+#include <public/shared_info.h>
+#include <public/grant_table.h>
 #include <public/dom0/privcmd.h>
+#include <public/dom0/evtchn.h>
+#include <public/dom0/gntdev.h>
 
 enum keel_log_level {
 	KEEL_LOG_ERROR,
@@ -97,5 +105,123 @@ int keel_ctl_physinfo(struct keel_ctl *h, struct keel_physinfo *info);
  */
 int keel_ctl_read_console(struct keel_ctl *h, struct keel_console_cursor *cursor,
 			  char *buf, size_t len);
+
+/*
+ * Domains (KEEL_HC_domctl, public/domctl.h).  Each returns 0 or -errno:
+ * ESRCH (no such domain, or dying where a live one is needed), EINVAL (an
+ * argument out of range), EPERM (the call names dom0 where it may not), or
+ * the device's error.
+ */
+
+/* Creates a paused, empty domain; *domid receives its id. */
+int keel_domain_create(struct keel_ctl *h, uint64_t max_pages,
+		       unsigned int nr_vcpus, uint16_t *domid);
+/* Destroys it; it stays "dying" while dom0 still maps any of its pages. */
+int keel_domain_destroy(struct keel_ctl *h, uint16_t domid);
+/* Pauses nest; unpause of a domain that is not paused is EINVAL. */
+int keel_domain_pause(struct keel_ctl *h, uint16_t domid);
+int keel_domain_unpause(struct keel_ctl *h, uint16_t domid);
+int keel_domain_getinfo(struct keel_ctl *h, uint16_t domid,
+			struct keel_dominfo *out);
+/* The first domain with id >= from_domid; -ESRCH when there is none. */
+int keel_domain_getinfo_next(struct keel_ctl *h, uint16_t from_domid,
+			     struct keel_dominfo *out);
+int keel_domain_set_max_mem(struct keel_ctl *h, uint16_t domid,
+			    uint64_t max_pages);
+/* Start state of a paused domain's vCPU: 32-bit entry point, EBX, and the
+ * gfn of the page that becomes its shared-info page.  EBUSY once it ran. */
+int keel_domain_set_vcpu_context(struct keel_ctl *h, uint16_t domid,
+				 unsigned int vcpu, uint64_t rip, uint64_t rbx,
+				 uint64_t shared_info_gfn);
+/* Credit scheduler parameters: weight 1 .. 65535, cap 0 (none) .. 100. */
+int keel_sched_credit_get(struct keel_ctl *h, uint16_t domid,
+			  uint32_t *weight, uint32_t *cap);
+int keel_sched_credit_set(struct keel_ctl *h, uint16_t domid,
+			  uint32_t weight, uint32_t cap);
+
+/*
+ * Memory (KEEL_HC_memory_op, public/memory.h).  populate gives domid a
+ * fresh zeroed page at each gfn; decrease takes them away.  Both split the
+ * array into as many calls as needed and return how many pages were done,
+ * in order (fewer than n: page [result] failed), or -errno when the very
+ * first failed (ENOMEM, ENOSPC, EEXIST, ENOENT, EBUSY, ESRCH, EINVAL).
+ * n == 0 returns 0 without a call.
+ */
+long keel_memory_populate(struct keel_ctl *h, uint16_t domid,
+			  const uint64_t *gfns, size_t n);
+long keel_memory_decrease(struct keel_ctl *h, uint16_t domid,
+			  const uint64_t *gfns, size_t n);
+/* The domain's nr_pages / max_pages, or -errno. */
+long keel_memory_current(struct keel_ctl *h, uint16_t domid);
+long keel_memory_maximum(struct keel_ctl *h, uint16_t domid);
+/* Pages free for guests (physinfo), or -errno. */
+long keel_free_memory_pages(struct keel_ctl *h);
+
+/*
+ * Maps gfns[0 .. n-1] of domain domid contiguously into this process (prot:
+ * PROT_READ, optionally | PROT_WRITE).  All or nothing: returns the address,
+ * or NULL with errno set (ENOENT: a gfn is not populated, ESRCH, EINVAL,
+ * ENOMEM, ...) and nothing mapped.  Needs a handle opened on the device
+ * (not a test backend: ENODEV).  Undo with keel_unmap_foreign(h, addr, n)
+ * -- the whole mapping at once; that is what releases the pages.
+ */
+void *keel_map_foreign(struct keel_ctl *h, uint16_t domid,
+		       const uint64_t *gfns, size_t n, int prot);
+int keel_unmap_foreign(struct keel_ctl *h, void *addr, size_t n);
+
+/*
+ * Allocates an unbound port in domain dom that remote_dom may bind (the
+ * builder's console and store ports).  Returns the port or -errno.  Goes
+ * through the hypercall device; the port belongs to dom, not to dom0.
+ */
+long keel_evtchn_alloc_unbound_for(struct keel_ctl *h, uint16_t dom,
+				   uint16_t remote_dom);
+
+/*
+ * Event channels for dom0 user space (/dev/keel/evtchn, public/dom0/
+ * evtchn.h).  A handle owns the ports it binds; closing it closes them.
+ * Ports come back masked from keel_evtchn_pending(): handle the event, then
+ * keel_evtchn_unmask() the port.  Functions return -errno on failure
+ * (EBADF: a port this handle does not own).
+ */
+struct keel_evtchn;
+
+#define KEEL_EVTCHN_NONBLOCK  (1u << 0)  /* pending() returns -EAGAIN */
+#define KEEL_EVTCHN_QUIET     (1u << 1)  /* do not log a failure to open */
+
+/* NULL with errno set (ENOENT: module not loaded, EACCES, ENOMEM). */
+struct keel_evtchn *keel_evtchn_open(struct keel_logger *log,
+				     unsigned int flags);
+void keel_evtchn_close(struct keel_evtchn *e);
+/* The file descriptor, for poll(): readable when a port is pending. */
+int keel_evtchn_fd(struct keel_evtchn *e);
+/* Each returns the new local port (>= 1) or -errno. */
+long keel_evtchn_bind_interdomain(struct keel_evtchn *e, uint16_t domid,
+				  uint32_t remote_port);
+long keel_evtchn_bind_unbound(struct keel_evtchn *e, uint16_t remote_domid);
+long keel_evtchn_bind_virq(struct keel_evtchn *e, unsigned int virq);
+int keel_evtchn_unbind(struct keel_evtchn *e, uint32_t port);
+int keel_evtchn_notify(struct keel_evtchn *e, uint32_t port);
+/* The next pending port (masked), or -errno (EAGAIN if non-blocking and
+ * nothing is pending; EFBIG once if events were lost to an overflow). */
+long keel_evtchn_pending(struct keel_evtchn *e);
+int keel_evtchn_unmask(struct keel_evtchn *e, uint32_t port);
+
+/*
+ * Grant mappings for dom0 user space (/dev/keel/gntdev, public/dom0/
+ * gntdev.h).  keel_gnt_map maps one granted page (prot PROT_READ, optionally
+ * | PROT_WRITE) and returns its address, or NULL with errno set (EACCES:
+ * not granted to dom0 or read-only; ESRCH; EINVAL: bad ref; ENOSPC).
+ * keel_gnt_unmap ends it; keel_gnt_close ends all of them.
+ */
+struct keel_gnt;
+
+#define KEEL_GNT_QUIET  (1u << 0)  /* do not log a failure to open */
+
+struct keel_gnt *keel_gnt_open(struct keel_logger *log, unsigned int flags);
+void keel_gnt_close(struct keel_gnt *g);
+void *keel_gnt_map(struct keel_gnt *g, uint16_t domid, uint32_t ref,
+		   int prot);
+int keel_gnt_unmap(struct keel_gnt *g, void *addr);
 
 #endif

@@ -24,6 +24,11 @@ struct keel_ctl *keel_ctl_open_backend(struct keel_logger *log,
 /* Checks an argument list as the library would before calling; 0 or -EINVAL. */
 int keel_ctl_check_args(const struct keel_hc_arg *args, unsigned int nargs);
 
+/* Opens a keel device (O_CLOEXEC added); on failure logs why unless quiet,
+ * and returns -1 with errno set. */
+int keel_dev_open(struct keel_logger *log, const char *path, int oflags,
+		  int quiet);
+
 void keel_ctl_log(struct keel_ctl *h, enum keel_log_level level,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
