@@ -14,6 +14,7 @@
 #include <keel/errno.h>
 #include <keel/lib.h>
 #include <keel/mm.h>
+#include <keel/p2m.h>
 
 struct domain dom0;
 
@@ -214,12 +215,18 @@ void dom0_build(const struct mb2_info *mbi, const struct rangeset *dom0_ram,
 
 void *arch_guest_va(struct domain *d, uint64_t gpa, size_t len, bool write)
 {
-	(void)write;
-	/* dom0 runs 1:1 over its RAM; guest domains will translate through
-	 * their nested tables. */
-	if (!rangeset_contains(&d->ram, gpa, gpa + len))
+	paddr_t mfn;
+	bool writable;
+
+	/* dom0 runs 1:1 over its RAM. */
+	if (d->privileged)
+		return rangeset_contains(&d->ram, gpa, gpa + len) ?
+		       phys_to_virt(gpa) : NULL;
+	/* A guest's RAM is what its p2m maps (len stays within one page). */
+	if (p2m_lookup(d, gpa >> PAGE_SHIFT, &mfn, &writable) ||
+	    (write && !writable))
 		return NULL;
-	return phys_to_virt(gpa);
+	return phys_to_virt(mfn + (gpa & (PAGE_SIZE - 1)));
 }
 
 void dom0_start(void)
