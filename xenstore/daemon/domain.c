@@ -119,27 +119,66 @@ int xsd_op_introduce(struct xsd_conn *c, const struct keel_xs_msg_hdr *h,
 	return 0;
 }
 
+/* Takes @d out of the table and tells the hook; its ring connection (if
+ * not @caller) is marked dead for the event loop to destroy. */
+static void domain_remove(struct xsd *x, struct xsd_domain **pp,
+			  struct xsd_conn *caller)
+{
+	struct xsd_domain *d = *pp;
+
+	*pp = d->next;
+	if (x->hooks.release)
+		x->hooks.release(x->hooks.ctx, x, d->domid);
+	if (d->conn && d->conn != caller)
+		d->conn->dead = true;  /* destroyed by the event loop */
+	xs_log(x->log, XS_LOG_INFO, "released domain %u", d->domid);
+	free(d);
+}
+
+static struct xsd_domain **domain_link(struct xsd *x, uint32_t domid)
+{
+	struct xsd_domain **pp, *d;
+
+	for (pp = &x->domains; (d = *pp); pp = &d->next)
+		if (d->domid == domid)
+			return pp;
+	return NULL;
+}
+
+int xsd_domain_release(struct xsd *x, uint32_t domid)
+{
+	struct xsd_domain **pp = domain_link(x, domid);
+
+	if (!pp)
+		return -ENOENT;
+	domain_remove(x, pp, NULL);
+	fire_special(x, KEEL_XS_SPECIAL_RELEASE);
+	return 0;
+}
+
+unsigned xsd_domain_list(struct xsd *x, uint32_t *ids, unsigned max)
+{
+	struct xsd_domain *d;
+	unsigned n = 0;
+
+	for (d = x->domains; d && n < max; d = d->next)
+		ids[n++] = d->domid;
+	return n;
+}
+
 int xsd_op_release(struct xsd_conn *c, const struct keel_xs_msg_hdr *h,
 		   const char *const *args, unsigned nargs)
 {
 	struct xsd *x = c->x;
-	struct xsd_domain **pp, *d;
+	struct xsd_domain **pp;
 	uint32_t domid;
 
 	if (nargs < 1 || xsd_parse_domid(args[0], &domid))
 		return -EINVAL;
-	for (pp = &x->domains; (d = *pp); pp = &d->next)
-		if (d->domid == domid)
-			break;
-	if (!d)
+	pp = domain_link(x, domid);
+	if (!pp)
 		return -ENOENT;
-	*pp = d->next;
-	if (x->hooks.release)
-		x->hooks.release(x->hooks.ctx, x, domid);
-	if (d->conn && d->conn != c)
-		d->conn->dead = true;  /* destroyed by the event loop */
-	free(d);
-	xs_log(x->log, XS_LOG_INFO, "released domain %u", domid);
+	domain_remove(x, pp, c);
 	reply_ok(c, h);
 	fire_special(x, KEEL_XS_SPECIAL_RELEASE);
 	return 0;

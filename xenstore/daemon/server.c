@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "server.h"
@@ -41,9 +42,12 @@ static int poll_set_add(struct poll_set *ps, int fd, short events,
 	return 0;
 }
 
-/* Fills the poll set: the listener, the signal fd, then every client. */
+/* Fills the poll set: the listener, the signal fd, the extra fd (or -1,
+ * which poll ignores), then every client. */
+#define PS_FIRST_CONN 3
+
 static int build_poll_set(struct xsd *x, struct poll_set *ps, int lfd,
-			  int sigfd)
+			  int sigfd, int xfd)
 {
 	struct xsd_conn *c;
 	int rc;
@@ -52,6 +56,8 @@ static int build_poll_set(struct xsd *x, struct poll_set *ps, int lfd,
 	rc = poll_set_add(ps, lfd, POLLIN, NULL);
 	if (rc == 0)
 		rc = poll_set_add(ps, sigfd, POLLIN, NULL);
+	if (rc == 0)
+		rc = poll_set_add(ps, xfd, POLLIN, NULL);
 	for (c = xsd_conn_first(x); c && rc == 0; c = xsd_conn_next(c)) {
 		short ev = 0;
 		int fd = xsd_conn_fd(c);
@@ -106,18 +112,43 @@ static bool got_term_signal(int sigfd)
 	return false;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The poll timeout: until the next tick, 0 to go round again, or -1. */
+static int poll_timeout(const struct xsd_server_extra *xt, bool again,
+			int64_t next_tick)
+{
+	int64_t left;
+
+	if (again)
+		return 0;
+	if (!xt || !xt->tick || xt->tick_ms <= 0)
+		return -1;
+	left = next_tick - now_ms();
+	return left < 0 ? 0 : (int)left;
+}
+
 int xsd_server_run(struct xsd *x, int lfd, int sigfd,
+		   const struct xsd_server_extra *xt,
 		   const struct xs_logger *log)
 {
 	struct poll_set ps = { 0 };
+	int64_t next_tick = xt ? now_ms() + xt->tick_ms : 0;
+	bool again = false;
 	size_t i;
 	int rc;
 
 	for (;;) {
-		rc = build_poll_set(x, &ps, lfd, sigfd);
+		rc = build_poll_set(x, &ps, lfd, sigfd, xt ? xt->fd : -1);
 		if (rc)
 			break;
-		if (poll(ps.fds, ps.n, -1) < 0) {
+		if (poll(ps.fds, ps.n, poll_timeout(xt, again, next_tick)) < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = -errno;
@@ -125,12 +156,19 @@ int xsd_server_run(struct xsd *x, int lfd, int sigfd,
 		}
 		if ((ps.fds[1].revents & POLLIN) && got_term_signal(sigfd))
 			break;
-		for (i = 2; i < ps.n; i++)
+		if (xt && xt->ready && (ps.fds[2].revents & POLLIN))
+			xt->ready(xt->ctx);
+		for (i = PS_FIRST_CONN; i < ps.n; i++)
 			if (ps.fds[i].revents)
 				serve_conn(ps.conns[i], ps.fds[i].revents);
 		if (ps.fds[0].revents & POLLIN)
 			while (xsd_sock_accept(x, lfd, log) == 0)
 				;
+		again = xt && xt->after ? xt->after(xt->ctx) : false;
+		if (xt && xt->tick && xt->tick_ms > 0 && now_ms() >= next_tick) {
+			xt->tick(xt->ctx);
+			next_tick = now_ms() + xt->tick_ms;
+		}
 		reap(x, log);
 	}
 	free(ps.fds);

@@ -22,9 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "domring.h"
+#include "domring_keel.h"
 #include "server.h"
 #include "sock.h"
 #include "xsd.h"
+
+#define DOMAIN_CHECK_MS 1000   /* how often vanished domains are looked for */
 
 #define DEFAULT_DB     "/var/lib/xenstored/tdb"
 #define DEFAULT_RUNDIR "/var/run/xenstored"
@@ -198,12 +202,52 @@ static void write_pid_file(const char *path)
 	}
 }
 
+/* The event loop's view of the guest rings. */
+static void rings_ready(void *ctx) { xsd_domrings_events(ctx); }
+static bool rings_after(void *ctx) { return xsd_domrings_resume(ctx); }
+static void rings_tick(void *ctx) { xsd_domrings_check(ctx); }
+
+/*
+ * Hooks guest store rings up when the hypervisor's devices are there;
+ * otherwise the daemon serves its socket only, and says so.  Fills @xt
+ * for the event loop.
+ */
+static void open_rings(struct xsd *x, const struct xs_logger *log,
+		       struct xsd_domring_keel **k, struct xsd_domrings **dr,
+		       struct xsd_server_extra *xt)
+{
+	int rc = xsd_domring_keel_open(log, k);
+
+	if (rc == 0)
+		rc = xsd_domrings_open(x, &xsd_domring_keel_ops, *k, log, dr);
+	if (rc) {
+		xs_log(log, XS_LOG_INFO,
+		       "no guest rings (event channels unavailable: %s): serving sockets only",
+		       strerror(-rc));
+		xsd_domring_keel_close(*k);
+		*k = NULL;
+		*dr = NULL;
+		return;
+	}
+	xt->fd = xsd_domrings_fd(*dr);
+	xt->ready = rings_ready;
+	xt->after = rings_after;
+	xt->tick = rings_tick;
+	xt->tick_ms = DOMAIN_CHECK_MS;
+	xt->ctx = *dr;
+	xs_log(log, XS_LOG_INFO, "guest store rings enabled (event channel fd %d)",
+	       xt->fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .db = DEFAULT_DB, .level = XS_LOG_INFO };
 	struct xs_logger log = { log_stderr, NULL, XS_LOG_INFO };
 	char pathbuf[256];
 	const char *sock;
+	struct xsd_server_extra xt = { .fd = -1 };
+	struct xsd_domring_keel *keel = NULL;
+	struct xsd_domrings *dr = NULL;
 	struct xsd_db *db;
 	struct xsd *x;
 	int lfd, sigfd, rc;
@@ -239,10 +283,13 @@ int main(int argc, char **argv)
 		write_pid_file(o.pid_file);
 	xs_log(&log, XS_LOG_INFO, "listening on %s, database %s", sock,
 	       o.memory ? "(memory)" : o.db);
-	rc = xsd_server_run(x, lfd, sigfd, &log);
+	open_rings(x, &log, &keel, &dr, &xt);
+	rc = xsd_server_run(x, lfd, sigfd, dr ? &xt : NULL, &log);
 	xs_log(&log, XS_LOG_INFO, "exiting");
 	close(lfd);
 	unlink(sock);
-	xsd_close(x);
+	xsd_close(x);             /* closes the rings' connections first */
+	xsd_domrings_close(dr);
+	xsd_domring_keel_close(keel);
 	return rc ? 1 : 0;
 }

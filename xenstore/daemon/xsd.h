@@ -72,6 +72,14 @@ void xsd_close(struct xsd *x);
 
 void xsd_set_domain_hooks(struct xsd *x, const struct xsd_domain_hooks *h);
 
+/* Releases introduced domain @domid as a RELEASE request would (hook,
+ * ring connection marked dead, @releaseDomain fired), for a domain found
+ * gone.  0 or -ENOENT. */
+int xsd_domain_release(struct xsd *x, uint32_t domid);
+
+/* Fills @ids with up to @max introduced domain ids; returns how many. */
+unsigned xsd_domain_list(struct xsd *x, uint32_t *ids, unsigned max);
+
 /*
  * A new connection for domain @domid (@priv: dom0-level privilege) over
  * transport @ops/@ctx.  For a domain's ring, @domid must be introduced and

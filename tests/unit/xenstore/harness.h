@@ -83,5 +83,6 @@ Suite *suite_quota(void);
 Suite *suite_msg(void);
 Suite *suite_ring(void);
 Suite *suite_db(void);
+Suite *suite_domring(void);
 
 #endif
