@@ -358,6 +358,11 @@ int kxs_unwatch(struct kxs *h, const char *path, const char *token)
 	return simple(h, KEEL_XS_UNWATCH, 0, args, 2, NULL, NULL);
 }
 
+int kxs_fd(const struct kxs *h)
+{
+	return h->fd;
+}
+
 int kxs_read_watch(struct kxs *h, int timeout_ms, char **path, char **token)
 {
 	struct keel_xs_msg_hdr hdr;

@@ -27,6 +27,11 @@ struct kxs;
 int kxs_open(const char *path, const struct xs_logger *log, struct kxs **out);
 void kxs_close(struct kxs *h);
 
+/* The connection's socket, for an event loop: poll it for POLLIN, then
+ * take events with kxs_read_watch(h, 0, ...) until -ETIMEDOUT.  Events
+ * may also be queued by any call, so drain them after each call too. */
+int kxs_fd(const struct kxs *h);
+
 /* Sends one raw request and waits for its reply (malloc'd, NUL added
  * after @rlen bytes).  Returns -errno for an ERROR reply. */
 int kxs_request(struct kxs *h, uint32_t type, uint32_t tx,
