@@ -13,6 +13,8 @@
 
 #include <linux/module.h>
 #include <linux/kernel.h>
+#include <linux/slab.h>
+#include <asm/io.h>
 #include <asm/processor.h>
 
 #include <public/keel.h>
@@ -61,6 +63,25 @@ static int keel_check_abi(void)
 	return 0;
 }
 
+long keel_hypercall_buf(unsigned long nr, unsigned long a1, void *buf,
+			size_t len, unsigned long a3, unsigned long a4,
+			unsigned long a5)
+{
+	void *kbuf = kmemdup(buf, len, GFP_KERNEL);
+	long rc;
+
+	if (!kbuf)
+		return -ENOMEM;
+	rc = keel_hypercall5(nr, a1, __pa(kbuf), a3, a4, a5);
+	memcpy(buf, kbuf, len);
+	kfree(kbuf);
+	return rc;
+}
+
+/*
+ * Upcalls first: the event-channel device needs them.  Each later step
+ * undoes the earlier ones when it fails.
+ */
 static int __init keel_init(void)
 {
 	int rc;
@@ -70,20 +91,46 @@ static int __init keel_init(void)
 	rc = keel_check_abi();
 	if (rc)
 		return rc;
+	rc = keel_upcall_init();
+	if (rc)
+		return rc;
 	rc = keel_privcmd_init();
 	if (rc) {
 		pr_err("cannot register /dev/keel/privcmd: error %d\n", rc);
-		return rc;
+		goto err_upcall_exit;
+	}
+	rc = keel_evtchn_init();
+	if (rc) {
+		pr_err("cannot register /dev/keel/evtchn: error %d\n", rc);
+		goto err_privcmd_exit;
+	}
+	rc = keel_gntdev_init();
+	if (rc) {
+		pr_err("cannot register /dev/keel/gntdev: error %d\n", rc);
+		goto err_evtchn_exit;
 	}
 	return 0;
+
+err_evtchn_exit:
+	keel_evtchn_exit();
+err_privcmd_exit:
+	keel_privcmd_exit();
+err_upcall_exit:
+	keel_upcall_exit();
+	return rc;
 }
 
+/* No file of ours is open (each holds a module reference), so no port is
+ * bound and no mapping exists any more. */
 static void __exit keel_exit(void)
 {
+	keel_gntdev_exit();
+	keel_evtchn_exit();
 	keel_privcmd_exit();
+	keel_upcall_exit();
 }
 
 module_init(keel_init);
 module_exit(keel_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Keel hypervisor dom0 interface (/dev/keel/privcmd)");
+MODULE_DESCRIPTION("Keel hypervisor dom0 interface (/dev/keel/privcmd, evtchn, gntdev)");

@@ -89,6 +89,8 @@ static long privcmd_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case KEEL_IOCTL_HYPERCALL:
 		return privcmd_hypercall((void __user *)arg);
+	case KEEL_IOCTL_MMAP_FOREIGN:
+		return keel_foreign_ioctl((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -111,6 +113,7 @@ static const struct file_operations privcmd_fops = {
 	.open = privcmd_open,
 	.unlocked_ioctl = privcmd_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = keel_foreign_mmap,
 	.llseek = noop_llseek,
 };
 
