@@ -280,6 +280,12 @@ static int map_locked(struct domain *self, struct domain *g,
 	rc = grant_acquire(entry_word(g, m->ref), self->id, !ro);
 	if (rc)
 		return rc;
+	/* Only dom0 can hold mappings so far: a guest learns whether its
+	 * request was otherwise valid (EINVAL/EACCES above) before EPERM. */
+	if (!self->privileged) {
+		grant_release(self, g, m->ref, !ro);
+		return -EPERM;
+	}
 	rc = grant_frame(g, m->ref, !ro, &mfn);
 	if (!rc) {
 		rc = map_into(self, mfn, ro);
@@ -605,8 +611,9 @@ static void run_batch(struct domain *d, uint64_t cmd, union gnttab_batch *b,
  * KEEL_HC_grant_table: args[0] = KEEL_GNTTABOP_*, args[1] = gpa of an
  * array of args[2] (1 .. KEEL_GNTTAB_BATCH_MAX; setup_table: 1) structs of
  * args[3] bytes.  Returns 0 once the batch was read, each element carrying
- * its own status; or for the batch ENOSYS (command), EPERM (map by a
- * domain other than dom0), EINVAL (count, size), EFAULT (the array is not
+ * its own status (a map by a domain other than dom0: EPERM once the grant
+ * itself checked out); or for the batch ENOSYS (command), EINVAL (count,
+ * size), EFAULT (the array is not
  * readable and writable: checked before any element acts).  Takes no lock
  * on entry.
  */
@@ -620,8 +627,6 @@ long do_grant_table_op(struct vcpu *v, const uint64_t args[5])
 
 	if (!esize)
 		return -ENOSYS;
-	if (cmd == KEEL_GNTTABOP_map_grant_ref && !d->privileged)
-		return -EPERM;
 	if (count == 0 || count > KEEL_GNTTAB_BATCH_MAX ||
 	    (cmd == KEEL_GNTTABOP_setup_table && count != 1) ||
 	    args[3] != esize)

@@ -302,9 +302,21 @@ START_TEST(map_by_a_guest_eperm)
 
 	grant(REF, 2, DATA_GFN, KEEL_GTF_permit_access);
 	ck_assert_int_eq(call(d2, KEEL_GNTTABOP_map_grant_ref, &m, sizeof(m), 1,
-			      sizeof(m)), -EPERM);
-	ck_assert_int_eq(m.status, 99);
+			      sizeof(m)), 0);
+	ck_assert_int_eq(m.status, -EPERM);
+	/* Nothing was left held: the flags are as the granter wrote them. */
 	ck_assert_uint_eq(entry(REF)->flags, KEEL_GTF_permit_access);
+}
+END_TEST
+
+START_TEST(map_by_a_guest_ungranted_eacces_first)
+{
+	struct keel_gnttab_map m = { .dom = 1, .ref = REF, .status = 99 };
+
+	grant(REF, 0, DATA_GFN, KEEL_GTF_permit_access);	/* for dom0 */
+	ck_assert_int_eq(call(d2, KEEL_GNTTABOP_map_grant_ref, &m, sizeof(m), 1,
+			      sizeof(m)), 0);
+	ck_assert_int_eq(m.status, -EACCES);
 }
 END_TEST
 
@@ -1002,6 +1014,7 @@ static Suite *gnttab_suite(void)
 	tcase_add_test(tc, setup_count_not_one_einval);
 	tcase_add_test(tc, element_size_mismatch_einval);
 	tcase_add_test(tc, map_by_a_guest_eperm);
+	tcase_add_test(tc, map_by_a_guest_ungranted_eacces_first);
 	tcase_add_test(tc, array_outside_ram_efault);
 	tcase_add_test(tc, readonly_array_efault_before_acting);
 	tcase_add_test(tc, batch_gives_each_element_its_status);
