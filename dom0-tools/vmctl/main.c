@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "vmctl.h"
 
@@ -27,6 +28,7 @@ const struct vmctl_cmd vmctl_core_cmds[] = {
 static const struct vmctl_cmd *const cmd_groups[] = {
 	vmctl_core_cmds,
 	vmctl_host_cmds,
+	vmctl_domain_cmds,
 };
 
 #define NR_GROUPS (sizeof(cmd_groups) / sizeof(cmd_groups[0]))
@@ -84,12 +86,41 @@ struct keel_ctl *vmctl_ctl(struct vmctl *v)
 	return v->ctl;
 }
 
+static int default_open_store(struct vmctl *v, struct keel_store *st)
+{
+	(void)v;
+	return keel_store_open(st);
+}
+
+static void default_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+struct keel_store *vmctl_store(struct vmctl *v)
+{
+	int rc;
+
+	if (v->store.ops)
+		return &v->store;
+	rc = v->open_store(v, &v->store);
+	if (rc) {
+		vmctl_err(v, "cannot connect to the store (xenstored): %s", strerror(-rc));
+		return NULL;
+	}
+	return &v->store;
+}
+
 void vmctl_init(struct vmctl *v, FILE *out)
 {
 	memset(v, 0, sizeof(*v));
 	v->prog = "vmctl";
 	v->out = out;
 	v->open_ctl = default_open_ctl;
+	v->open_store = default_open_store;
+	v->sleep_ms = default_sleep_ms;
 	keel_stderr_logger_init(&v->log, v->prog, KEEL_LOG_WARN);
 }
 
@@ -97,6 +128,7 @@ void vmctl_fini(struct vmctl *v)
 {
 	keel_ctl_close(v->ctl);
 	v->ctl = NULL;
+	keel_store_close(&v->store);
 }
 
 static void print_usage(struct vmctl *v)
@@ -109,7 +141,7 @@ static void print_usage(struct vmctl *v)
 		"Control the Keel hypervisor from dom0.\n\ncommands:\n", v->prog);
 	for (g = 0; g < NR_GROUPS; g++)
 		for (c = cmd_groups[g]; c->name; c++)
-			fprintf(v->out, "  %-10s %s\n", c->name, c->summary);
+			fprintf(v->out, "  %-13s %s\n", c->name, c->summary);
 	fprintf(v->out, "\nRun '%s help COMMAND' for a command's options.\n", v->prog);
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "keelctl.h"
+#include "store.h"
 
 #ifndef VMCTL_VERSION
 #define VMCTL_VERSION "0.1.0"
@@ -26,6 +27,11 @@ struct vmctl {
 	FILE *out;
 	/* Opens the hypercall handle; replaced by tests. NULL on failure. */
 	struct keel_ctl *(*open_ctl)(struct vmctl *v);
+	struct keel_store store;         /* opened by vmctl_store() on first use */
+	/* Connects the store; replaced by tests.  0 or -errno. */
+	int (*open_store)(struct vmctl *v, struct keel_store *st);
+	/* Sleeps between polls (shutdown --wait); replaced by tests. */
+	void (*sleep_ms)(unsigned int ms);
 };
 
 struct vmctl_cmd {
@@ -40,6 +46,7 @@ struct vmctl_cmd {
 /* Command groups, each terminated by an entry with name == NULL. */
 extern const struct vmctl_cmd vmctl_core_cmds[];
 extern const struct vmctl_cmd vmctl_host_cmds[];
+extern const struct vmctl_cmd vmctl_domain_cmds[];
 
 /* Returns the command called name, or NULL. */
 const struct vmctl_cmd *vmctl_find_cmd(const char *name);
@@ -53,6 +60,9 @@ void vmctl_fini(struct vmctl *v);
 
 /* The hypercall handle, opened on first use; NULL after printing why. */
 struct keel_ctl *vmctl_ctl(struct vmctl *v);
+
+/* The store connection, opened on first use; NULL after printing why. */
+struct keel_store *vmctl_store(struct vmctl *v);
 
 /* Prints "vmctl: message" on stderr. */
 void vmctl_err(struct vmctl *v, const char *fmt, ...)
@@ -106,5 +116,76 @@ int vmctl_dmesg_parse(struct vmctl *v, int argc, char **argv,
 
 /* Where `dmesg -c` keeps its cursor; $VMCTL_STATE_DIR overrides /run/vmctl. */
 #define VMCTL_STATE_DIR "/run/vmctl"
+
+/* ---- dom_format.c: domain lists and sizes, pure, unit-tested ---- */
+
+/* One line of `vmctl list`. */
+struct vmctl_dom_row {
+	char name[64];
+	struct keel_dominfo info;
+};
+
+/*
+ * The state word for a domain: dying, crashed, shutdown, paused, running
+ * or blocked (in that order of precedence; a runnable vCPU waiting for a
+ * pCPU counts as running).
+ */
+const char *vmctl_dom_state(const struct keel_dominfo *info);
+
+/* Prints the `vmctl list` table. */
+void vmctl_list_print(FILE *out, const struct vmctl_dom_row *rows, size_t n);
+
+/* The `vmctl list --json` array; 0 and a malloc'd string, or -ENOMEM. */
+int vmctl_list_json(const struct vmctl_dom_row *rows, size_t n, char **json);
+
+/*
+ * Parses a memory size: a number with an optional unit K, M or G (KiB,
+ * MiB, GiB; no unit: MiB), e.g. "6M", "8192K", "1G".  Returns 0 and the
+ * size in KiB, or -EINVAL (not a size, zero, or over 1 TiB).
+ */
+int vmctl_parse_size_kib(const char *s, uint64_t *kib);
+
+/* ---- cmd_domain.c: option parsing, exposed for unit tests ---- */
+
+struct vmctl_list_opts {
+	int json;
+};
+
+struct vmctl_shutdown_opts {
+	const char *domain;
+	int reboot;
+	unsigned int wait_s;       /* 0: do not wait */
+};
+
+struct vmctl_sched_opts {
+	const char *domain;
+	int set_weight, set_cap;
+	uint32_t weight, cap;
+};
+
+struct vmctl_memset_opts {
+	const char *domain;
+	uint64_t kib;
+};
+
+#define VMCTL_SHUTDOWN_WAIT_DEFAULT 30
+
+int vmctl_list_parse(struct vmctl *v, int argc, char **argv,
+		     struct vmctl_list_opts *o);
+int vmctl_shutdown_parse(struct vmctl *v, int argc, char **argv,
+			 struct vmctl_shutdown_opts *o);
+int vmctl_sched_parse(struct vmctl *v, int argc, char **argv,
+		      struct vmctl_sched_opts *o);
+int vmctl_memset_parse(struct vmctl *v, int argc, char **argv,
+		       struct vmctl_memset_opts *o);
+
+/*
+ * Finds a domain by name or id: a decimal number is an id (which must
+ * exist), anything else a name in the store.  Fills *domid and name (its
+ * name, or "Domain-0"/"" when the store has none).  Returns 0, or -ENOENT /
+ * -errno after printing why.
+ */
+int vmctl_resolve(struct vmctl *v, const char *arg, uint16_t *domid,
+		  char *name, size_t size);
 
 #endif

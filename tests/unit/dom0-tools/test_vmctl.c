@@ -61,6 +61,8 @@ int fake_full_hv(struct fake_hv *f, struct keel_ioctl_hypercall *hc)
 }
 
 static struct fake_hv *current_fake;
+int (*test_open_store)(struct vmctl *v, struct keel_store *st);
+void (*test_sleep_ms)(unsigned int ms);
 
 static struct keel_ctl *open_fake(struct vmctl *v)
 {
@@ -96,6 +98,10 @@ int run_vmctl(struct fake_hv *f, int argc, char **argv, char **out, char **err)
 	current_fake = f;
 	vmctl_init(&v, o);
 	v.open_ctl = open_fake;
+	if (test_open_store)
+		v.open_store = test_open_store;
+	if (test_sleep_ms)
+		v.sleep_ms = test_sleep_ms;
 	rc = vmctl_main(&v, argc, argv);
 	vmctl_fini(&v);
 	fflush(stderr);

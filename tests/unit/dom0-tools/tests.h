@@ -12,6 +12,13 @@ Suite *lib_suite(void);
 Suite *vmctl_suite(void);
 Suite *format_suite(void);
 Suite *module_suite(void);
+Suite *config_suite(void);
+Suite *elf_suite(void);
+Suite *domain_suite(void);
+
+/* When set, run_vmctl() gives vmctl this store and this sleep (domain tests). */
+extern int (*test_open_store)(struct vmctl *v, struct keel_store *st);
+extern void (*test_sleep_ms)(unsigned int ms);
 
 /*
  * A fake hypervisor behind libkeelctl's backend hook: records each request

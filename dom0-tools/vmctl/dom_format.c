@@ -1,0 +1,162 @@
+/*
+ * Pure formatting and parsing for the domain commands: the state word, the
+ * `vmctl list` table and JSON, memory sizes.  Unit-tested.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "vmctl.h"
+#include <public/sched.h>
+
+const char *vmctl_dom_state(const struct keel_dominfo *info)
+{
+	if (info->flags & KEEL_DOMINF_dying)
+		return "dying";
+	if (info->flags & KEEL_DOMINF_shutdown)
+		return info->shutdown_reason == KEEL_SHUTDOWN_crash ? "crashed" : "shutdown";
+	if (info->flags & KEEL_DOMINF_paused)
+		return "paused";
+	if (info->flags & KEEL_DOMINF_running)
+		return "running";
+	if (info->flags & KEEL_DOMINF_blocked)
+		return "blocked";
+	return "running";
+}
+
+/* Pages as MiB: whole, or with one decimal. */
+static void mib(char *buf, size_t size, uint64_t pages)
+{
+	if (pages % 256 == 0)
+		snprintf(buf, size, "%" PRIu64, pages / 256);
+	else
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64, pages / 256,
+			 (pages % 256) * 10 / 256);
+}
+
+void vmctl_list_print(FILE *out, const struct vmctl_dom_row *rows, size_t n)
+{
+	size_t i;
+
+	fprintf(out, "%-5s %-20s %-8s %8s %5s %6s %4s %10s\n", "ID", "NAME",
+		"STATE", "MEM(MiB)", "VCPUS", "WEIGHT", "CAP", "CPU(s)");
+	for (i = 0; i < n; i++) {
+		const struct keel_dominfo *d = &rows[i].info;
+		uint64_t tenths = d->cpu_time_ns / 100000000ull;
+		char m[32];
+
+		mib(m, sizeof(m), d->nr_pages);
+		fprintf(out, "%-5u %-20s %-8s %8s %5u %6u %4u %8" PRIu64 ".%" PRIu64 "\n",
+			d->domid, rows[i].name[0] ? rows[i].name : "-",
+			vmctl_dom_state(d), m, d->nr_vcpus, d->weight, d->cap,
+			tenths / 10, tenths % 10);
+	}
+}
+
+static int key(yajl_gen g, const char *k)
+{
+	return yajl_gen_string(g, (const unsigned char *)k, strlen(k)) ==
+	       yajl_gen_status_ok ? 0 : -ENOMEM;
+}
+
+static int kv_str(yajl_gen g, const char *k, const char *v)
+{
+	if (key(g, k))
+		return -ENOMEM;
+	return yajl_gen_string(g, (const unsigned char *)v, strlen(v)) ==
+	       yajl_gen_status_ok ? 0 : -ENOMEM;
+}
+
+static int kv_int(yajl_gen g, const char *k, uint64_t v)
+{
+	if (key(g, k))
+		return -ENOMEM;
+	return yajl_gen_integer(g, (long long)v) == yajl_gen_status_ok ? 0 : -ENOMEM;
+}
+
+static int kv_double(yajl_gen g, const char *k, double v)
+{
+	if (key(g, k))
+		return -ENOMEM;
+	return yajl_gen_double(g, v) == yajl_gen_status_ok ? 0 : -ENOMEM;
+}
+
+int vmctl_list_json(const struct vmctl_dom_row *rows, size_t n, char **json)
+{
+	const unsigned char *buf;
+	size_t len, i;
+	yajl_gen g;
+	int rc = -ENOMEM;
+
+	*json = NULL;
+	g = yajl_gen_alloc(NULL);
+	if (!g)
+		return -ENOMEM;
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	if (yajl_gen_array_open(g) != yajl_gen_status_ok)
+		goto out_free_gen;
+	for (i = 0; i < n; i++) {
+		const struct keel_dominfo *d = &rows[i].info;
+
+		if (yajl_gen_map_open(g) != yajl_gen_status_ok ||
+		    kv_int(g, "id", d->domid) ||
+		    kv_str(g, "name", rows[i].name) ||
+		    kv_str(g, "state", vmctl_dom_state(d)) ||
+		    kv_int(g, "memory", d->nr_pages * KEEL_PAGE_SIZE) ||
+		    kv_double(g, "memory_mib", (double)d->nr_pages / 256.0) ||
+		    kv_int(g, "max_memory", d->max_pages * KEEL_PAGE_SIZE) ||
+		    kv_int(g, "vcpus", d->nr_vcpus) ||
+		    kv_int(g, "weight", d->weight) ||
+		    kv_int(g, "cap", d->cap) ||
+		    kv_double(g, "cpu_seconds", (double)d->cpu_time_ns / 1e9) ||
+		    kv_int(g, "cpu_time_ns", d->cpu_time_ns) ||
+		    yajl_gen_map_close(g) != yajl_gen_status_ok)
+			goto out_free_gen;
+	}
+	if (yajl_gen_array_close(g) != yajl_gen_status_ok ||
+	    yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+		goto out_free_gen;
+	*json = strndup((const char *)buf, len);
+	if (*json)
+		rc = 0;
+out_free_gen:
+	yajl_gen_free(g);
+	return rc;
+}
+
+int vmctl_parse_size_kib(const char *s, uint64_t *kib)
+{
+	unsigned long long n;
+	uint64_t mul = 1024;    /* no unit: MiB */
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	if (*end) {
+		switch (*end) {
+		case 'k': case 'K': mul = 1; break;
+		case 'm': case 'M': mul = 1024; break;
+		case 'g': case 'G': mul = 1024 * 1024; break;
+		default: return -EINVAL;
+		}
+		end++;
+		if (*end == 'i' && end[1] == 'B')
+			end += 2;
+		else if (*end == 'B' || *end == 'b')
+			end++;
+		if (*end)
+			return -EINVAL;
+	}
+	if (n == 0 || n > (1ull << 30) / mul)   /* at most 1 TiB */
+		return -EINVAL;
+	*kib = n * mul;
+	return 0;
+}

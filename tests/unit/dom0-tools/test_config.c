@@ -1,0 +1,261 @@
+/* The domain configuration parser: good files, and a table of bad ones. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests.h"
+#include "config.h"
+
+static struct keel_domcfg cfg;
+static struct keel_cfg_diag diag;
+
+static int parse(const char *text)
+{
+	return keel_cfg_parse("guests/t.cfg", "/root/guests", text, strlen(text),
+			      &cfg, &diag);
+}
+
+#define MIN "name = \"t\"\nmemory = 4\nkernel = \"t.elf\"\n"
+
+START_TEST(minimal_file_gets_defaults)
+{
+	ck_assert_int_eq(parse(MIN), 0);
+	ck_assert_str_eq(cfg.name, "t");
+	ck_assert_uint_eq(cfg.memory_mib, 4);
+	ck_assert_uint_eq(cfg.maxmem_mib, 4);
+	ck_assert_str_eq(cfg.kernel, "/root/guests/t.elf");
+	ck_assert_str_eq(cfg.cmdline, "");
+	ck_assert_uint_eq(cfg.weight, 256);
+	ck_assert_uint_eq(cfg.cap, 0);
+	ck_assert_uint_eq(cfg.vcpus, 1);
+	ck_assert_int_eq(cfg.on_poweroff, KEEL_CFG_DESTROY);
+	ck_assert_int_eq(cfg.on_reboot, KEEL_CFG_RESTART);
+	ck_assert_int_eq(cfg.on_crash, KEEL_CFG_DESTROY);
+	ck_assert_uint_eq(diag.nr_warnings, 0);
+}
+END_TEST
+
+START_TEST(full_file_with_comments)
+{
+	const char *t =
+		"# a guest\n"
+		"name = \"hello-1.x_y\"   # its name\n"
+		"\n"
+		"  memory=4\n"
+		"maxmem = 8\t# MiB\n"
+		"kernel = \"/usr/lib/keel/guests/hello.elf\"\n"
+		"cmdline = \"quiet x=\\\"1\\\" # not a comment\"\n"
+		"weight = 512\n"
+		"cap = 25\n"
+		"vcpus = 1\n"
+		"on_poweroff = \"preserve\"\n"
+		"on_reboot = \"destroy\"\n"
+		"on_crash = \"restart\"\r\n";
+
+	ck_assert_int_eq(parse(t), 0);
+	ck_assert_str_eq(cfg.name, "hello-1.x_y");
+	ck_assert_uint_eq(cfg.maxmem_mib, 8);
+	ck_assert_str_eq(cfg.kernel, "/usr/lib/keel/guests/hello.elf");
+	ck_assert_str_eq(cfg.cmdline, "quiet x=\"1\" # not a comment");
+	ck_assert_uint_eq(cfg.weight, 512);
+	ck_assert_uint_eq(cfg.cap, 25);
+	ck_assert_int_eq(cfg.on_poweroff, KEEL_CFG_PRESERVE);
+	ck_assert_int_eq(cfg.on_reboot, KEEL_CFG_DESTROY);
+	ck_assert_int_eq(cfg.on_crash, KEEL_CFG_RESTART);
+}
+END_TEST
+
+START_TEST(disk_and_vif_warn)
+{
+	ck_assert_int_eq(parse(MIN "disk = [ \"file:/x,xvda,w\",\n"
+			       "   \"file:/y,xvdb,r\", # second\n ]\n"
+			       "vif = [ ]\nweight = 9\n"), 0);
+	ck_assert_uint_eq(diag.nr_warnings, 2);
+	ck_assert_str_eq(diag.warnings[0], "guests/t.cfg:4: disk: not supported yet; ignored");
+	ck_assert_str_eq(diag.warnings[1], "guests/t.cfg:7: vif: not supported yet; ignored");
+	ck_assert_uint_eq(cfg.weight, 9);   /* line counting went on */
+}
+END_TEST
+
+START_TEST(relative_kernel_without_dir)
+{
+	ck_assert_int_eq(keel_cfg_parse("x.cfg", "", MIN, strlen(MIN), &cfg, &diag), 0);
+	ck_assert_str_eq(cfg.kernel, "t.elf");
+}
+END_TEST
+
+START_TEST(names)
+{
+	ck_assert(keel_cfg_name_valid("a"));
+	ck_assert(keel_cfg_name_valid("A.b-c_9"));
+	ck_assert(keel_cfg_name_valid("12345678901234567890123456789012"));
+	ck_assert(!keel_cfg_name_valid("123456789012345678901234567890123"));
+	ck_assert(!keel_cfg_name_valid(""));
+	ck_assert(!keel_cfg_name_valid("a b"));
+	ck_assert(!keel_cfg_name_valid("a/b"));
+}
+END_TEST
+
+START_TEST(actions)
+{
+	enum keel_cfg_action a;
+
+	ck_assert_int_eq(keel_cfg_action_parse("restart", &a), 0);
+	ck_assert_int_eq(a, KEEL_CFG_RESTART);
+	ck_assert_int_eq(keel_cfg_action_parse("Restart", &a), -EINVAL);
+	ck_assert_str_eq(keel_cfg_action_name(KEEL_CFG_PRESERVE), "preserve");
+}
+END_TEST
+
+/* The table of bad files: each gives exactly this message. */
+static const struct {
+	const char *text;
+	const char *error;
+} bad[] = {
+	{ "name = \"t\"\nkernel = \"k\"\nmemory = \"lots\"\n",
+	  "guests/t.cfg:3: memory: expected a number of MiB, got \"lots\"" },
+	{ "name = \"t\"\nkernel = \"k\"\nmemory = lots\n",
+	  "guests/t.cfg:3: memory: expected a number of MiB, got lots" },
+	{ "name = \"t\"\nkernel = \"k\"\nmemory = 2\n",
+	  "guests/t.cfg:3: memory: 2 MiB is too small (at least 4)" },
+	{ "name = \"t\"\nkernel = \"k\"\nmemory = -4\n",
+	  "guests/t.cfg:3: memory: expected a number of MiB, got -4" },
+	{ "name = \"t\"\nkernel = \"k\"\nmemory = 99999999999999999999999\n",
+	  "guests/t.cfg:3: memory: expected a number of MiB, got 99999999999999999999999" },
+	{ "name = \"t\"\nkernel = \"k\"\nmemory = 4M\n",
+	  "guests/t.cfg:3: memory: expected a number of MiB, got 4M" },
+	{ MIN "maxmem = 3\n",
+	  "guests/t.cfg:4: maxmem: 3 MiB is less than memory (4 MiB)" },
+	{ "maxmem = 3\n" MIN,
+	  "guests/t.cfg:1: maxmem: 3 MiB is less than memory (4 MiB)" },
+	{ "memory = 4\nkernel = \"k\"\n",
+	  "guests/t.cfg: name: required key missing" },
+	{ "name = \"t\"\nkernel = \"k\"\n",
+	  "guests/t.cfg: memory: required key missing" },
+	{ "name = \"t\"\nmemory = 4\n",
+	  "guests/t.cfg: kernel: required key missing" },
+	{ "name = \"a b\"\n",
+	  "guests/t.cfg:1: name: \"a b\" is not a valid name (1 to 32 characters of A-Z a-z 0-9 _ . -)" },
+	{ "name = \"\"\n",
+	  "guests/t.cfg:1: name: \"\" is not a valid name (1 to 32 characters of A-Z a-z 0-9 _ . -)" },
+	{ "name = hello\n",
+	  "guests/t.cfg:1: name: expected a \"string\" in double quotes, got hello" },
+	{ "name = 5\n",
+	  "guests/t.cfg:1: name: expected a \"string\" in double quotes, got 5" },
+	{ "name = \"t\nmemory = 4\n",
+	  "guests/t.cfg:1: name: unterminated string (no closing '\"')" },
+	{ "name = \"t\\q\"\n",
+	  "guests/t.cfg:1: name: unknown escape '\\q' in a string" },
+	{ MIN "name = \"u\"\n",
+	  "guests/t.cfg:4: name: given twice (first on line 1)" },
+	{ MIN "colour = \"blue\"\n",
+	  "guests/t.cfg:4: colour: unknown key" },
+	{ MIN "weight 5\n",
+	  "guests/t.cfg:4: weight: expected '=' after the key" },
+	{ MIN "weight =\n",
+	  "guests/t.cfg:4: weight: expected a value after '='" },
+	{ MIN "weight = # none\n",
+	  "guests/t.cfg:4: weight: expected a value after '='" },
+	{ MIN "weight = 5 6\n",
+	  "guests/t.cfg:4: weight: unexpected text after the value" },
+	{ MIN "= 5\n",
+	  "guests/t.cfg:4: expected 'key = value', got '='" },
+	{ MIN "weight = 0\n",
+	  "guests/t.cfg:4: weight: expected a weight 1..65535, got 0" },
+	{ MIN "weight = 65536\n",
+	  "guests/t.cfg:4: weight: expected a weight 1..65535, got 65536" },
+	{ MIN "cap = 101\n",
+	  "guests/t.cfg:4: cap: expected a cap 0..100 (percent of one CPU, 0: none), got 101" },
+	{ MIN "cap = [ 1 ]\n",
+	  "guests/t.cfg:4: cap: expected a cap 0..100 (percent of one CPU, 0: none), got a list" },
+	{ MIN "vcpus = 2\n",
+	  "guests/t.cfg:4: vcpus: only 1 vCPU is supported for now, got 2" },
+	{ MIN "vcpus = 0\n",
+	  "guests/t.cfg:4: vcpus: expected 1, got 0" },
+	{ MIN "on_crash = \"reboot\"\n",
+	  "guests/t.cfg:4: on_crash: expected \"destroy\", \"restart\" or \"preserve\", got \"reboot\"" },
+	{ MIN "on_poweroff = destroy\n",
+	  "guests/t.cfg:4: on_poweroff: expected \"destroy\", \"restart\" or \"preserve\", got destroy" },
+	{ "name = \"t\"\nmemory = 4\nkernel = \"\"\n",
+	  "guests/t.cfg:3: kernel: empty path" },
+	{ MIN "disk = [ \"a\",\n \"b\"\n",
+	  "guests/t.cfg:4: disk: list not closed with ']'" },
+	{ MIN "disk = [ \"a\" \"b\" ]\n",
+	  "guests/t.cfg:4: disk: expected ',' or ']' in a list" },
+	{ MIN "disk = [ [ \"a\" ] ]\n",
+	  "guests/t.cfg:4: disk: a list inside a list" },
+	{ MIN "disk = 5\n",
+	  "guests/t.cfg:4: disk: expected a [ \"list\", ... ], got 5" },
+	{ MIN "cmdline = 5\n",
+	  "guests/t.cfg:4: cmdline: expected a \"string\" in double quotes, got 5" },
+};
+
+START_TEST(bad_file_table)
+{
+	size_t i = (size_t)_i;
+
+	ck_assert_msg(parse(bad[i].text) == -EINVAL, "bad[%zu] parsed", i);
+	ck_assert_msg(!strcmp(diag.error, bad[i].error),
+		      "bad[%zu]: got '%s', expected '%s'", i, diag.error, bad[i].error);
+	/* Nothing half-filled comes back. */
+	ck_assert_str_eq(cfg.name, "");
+}
+END_TEST
+
+START_TEST(long_cmdline_refused)
+{
+	char *t = malloc(2200);
+
+	strcpy(t, MIN "cmdline = \"");
+	memset(t + strlen(t), 'x', 1024);
+	strcpy(t + strlen(MIN "cmdline = \"") + 1024, "\"\n");
+	ck_assert_int_eq(parse(t), -EINVAL);
+	ck_assert_str_eq(diag.error, "guests/t.cfg:4: cmdline: longer than 1023 bytes");
+	free(t);
+}
+END_TEST
+
+START_TEST(load_missing_file)
+{
+	ck_assert_int_eq(keel_cfg_load("/nonexistent/x.cfg", &cfg, &diag), -ENOENT);
+	ck_assert_str_eq(diag.error, "/nonexistent/x.cfg: cannot open: No such file or directory");
+}
+END_TEST
+
+START_TEST(load_resolves_kernel_against_file_dir)
+{
+	char dir[] = "/tmp/cfgtestXXXXXX", path[64];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/g.cfg", dir);
+	f = fopen(path, "w");
+	fputs(MIN, f);
+	fclose(f);
+	ck_assert_int_eq(keel_cfg_load(path, &cfg, &diag), 0);
+	ck_assert_int_eq(strncmp(cfg.kernel, dir, strlen(dir)), 0);
+	ck_assert_str_eq(cfg.kernel + strlen(dir), "/t.elf");
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, minimal_file_gets_defaults);
+	tcase_add_test(tc, full_file_with_comments);
+	tcase_add_test(tc, disk_and_vif_warn);
+	tcase_add_test(tc, relative_kernel_without_dir);
+	tcase_add_test(tc, names);
+	tcase_add_test(tc, actions);
+	tcase_add_loop_test(tc, bad_file_table, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, long_cmdline_refused);
+	tcase_add_test(tc, load_missing_file);
+	tcase_add_test(tc, load_resolves_kernel_against_file_dir);
+	suite_add_tcase(s, tc);
+	return s;
+}
