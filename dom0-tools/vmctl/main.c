@@ -11,6 +11,8 @@
 
 #include "vmctl.h"
 
+extern const struct vmctl_cmd vmctl_console_cmds[];   /* cmd_console.c */
+
 static int cmd_help(struct vmctl *v, int argc, char **argv);
 static int cmd_version(struct vmctl *v, int argc, char **argv);
 
@@ -29,6 +31,7 @@ static const struct vmctl_cmd *const cmd_groups[] = {
 	vmctl_core_cmds,
 	vmctl_host_cmds,
 	vmctl_domain_cmds,
+	vmctl_console_cmds,   /* cmd_console.c */
 };
 
 #define NR_GROUPS (sizeof(cmd_groups) / sizeof(cmd_groups[0]))

@@ -1,0 +1,65 @@
+/*
+ * vmctl console NAME|ID: attach to a guest's console through keel-consoled
+ * (drivers/back/console).  Ctrl-] detaches.
+ *
+ * The client lives with the backend (console_client.c); it is compiled
+ * into this file so that vmctl's build and its unit tests, which take
+ * every .c file of vmctl/, need no new library.  Linking
+ * $(BUILD)/drivers/back/console/libkeelconsole.a instead is the tidier
+ * replacement once vmctl's Makefile does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmctl.h"
+#include "../../drivers/back/console/console_client.c"
+
+static int cmd_console(struct vmctl *v, int argc, char **argv);
+
+const struct vmctl_cmd vmctl_console_cmds[] = {
+	{ "console", "NAME|ID", "attach to a guest's console (Ctrl-] detaches)",
+	  "Shows the last 16 KiB the guest printed, then its live output, and\n"
+	  "sends what you type to it.  Ctrl-] detaches; the guest keeps running.\n"
+	  "Every guest's console is also logged in /var/log/keel/console/NAME.log\n"
+	  "by keel-consoled.\n",
+	  cmd_console },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static int cmd_console(struct vmctl *v, int argc, char **argv)
+{
+	char name[64];
+	uint16_t id;
+	int rc;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fprintf(v->out, "usage: %s console NAME|ID\n", v->prog);
+		return VMCTL_OK;
+	}
+	if (argc != 2)
+		return vmctl_usage_error(v, &vmctl_console_cmds[0],
+					 "expected one domain");
+	if (vmctl_resolve(v, argv[1], &id, name, sizeof(name)))
+		return VMCTL_FAIL;
+	if (id == 0) {
+		vmctl_err(v, "dom0 has no guest console; it is on the serial line");
+		return VMCTL_FAIL;
+	}
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "[attached to %s (domain %u); Ctrl-] detaches]\r\n",
+			name[0] ? name : argv[1], id);
+	fflush(v->out);
+	rc = keel_console_attach(id, STDIN_FILENO, STDOUT_FILENO);
+	if (isatty(STDIN_FILENO) && rc == 0)
+		fprintf(stderr, "\r\n[detached]\n");
+	if (rc == -ENOENT)
+		vmctl_err(v, "no console for '%s' (domain %u): is keel-consoled running (/var/log/keel-consoled.log)?",
+			  argv[1], id);
+	else if (rc == -EPIPE)
+		vmctl_err(v, "the console of '%s' closed (the guest went away?)", argv[1]);
+	else if (rc < 0)
+		vmctl_err(v, "console of '%s': %s", argv[1], strerror(-rc));
+	return rc == 0 ? VMCTL_OK : VMCTL_FAIL;
+}
