@@ -15,6 +15,7 @@
 #include <keel/lib.h>
 #include <keel/mm.h>
 #include <keel/p2m.h>
+#include <keel/page.h>
 
 struct domain dom0;
 
@@ -227,6 +228,32 @@ void *arch_guest_va(struct domain *d, uint64_t gpa, size_t len, bool write)
 	    (write && !writable))
 		return NULL;
 	return phys_to_virt(mfn + (gpa & (PAGE_SIZE - 1)));
+}
+
+void *arch_guest_va_get(struct domain *d, uint64_t gpa, size_t len, bool write,
+			paddr_t *held)
+{
+	paddr_t mfn;
+	bool writable;
+	void *va = NULL;
+
+	*held = 0;
+	if (d->privileged)
+		return arch_guest_va(d, gpa, len, write);
+	spin_lock(&d->lock);
+	if (!p2m_lookup(d, gpa >> PAGE_SHIFT, &mfn, &writable) &&
+	    (!write || writable) && !page_get_ref(mfn, d->id)) {
+		*held = mfn;
+		va = phys_to_virt(mfn + (gpa & (PAGE_SIZE - 1)));
+	}
+	spin_unlock(&d->lock);
+	return va;
+}
+
+void arch_guest_va_put(paddr_t held)
+{
+	if (held)
+		page_put_ref(held);
 }
 
 void dom0_start(void)

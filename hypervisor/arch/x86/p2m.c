@@ -22,6 +22,48 @@ static uint64_t gpa_of(uint64_t gfn)
 	return gfn << PAGE_SHIFT;
 }
 
+/*
+ * Table pages that an unmap empties are freed only after the flush: until
+ * then another pCPU's page walk may still be reading them.  A 4 KiB unmap
+ * empties at most three (PT, PD, PDPT).
+ */
+struct deferred_free {
+	paddr_t page[4];
+	unsigned n;
+};
+
+static void defer_free(void *ctx, paddr_t pa)
+{
+	struct deferred_free *df = ctx;
+
+	if (df->n < ARRAY_SIZE(df->page))
+		df->page[df->n++] = pa;
+	/* else: keep the page; a few table pages are cheaper than a
+	 * use-after-free by a page walker. */
+}
+
+static void *map_table(void *ctx, paddr_t pa)
+{
+	return hv_pt_mem.map(hv_pt_mem.ctx, pa);
+}
+
+/* Unmap one page of d's table and flush, then free emptied tables. */
+static int unmap_and_flush(struct domain *d, uint64_t gpa)
+{
+	struct deferred_free df = { .n = 0 };
+	struct pt_mem mem = { hv_pt_mem.alloc, defer_free, map_table, &df };
+	const struct pt_mem *saved = d->arch.npt.mem;
+	int rc;
+
+	d->arch.npt.mem = &mem;
+	rc = pt_unmap(&d->arch.npt, gpa, PAGE_SIZE);
+	d->arch.npt.mem = saved;
+	arch_p2m_flush(d);
+	for (unsigned i = 0; i < df.n; i++)
+		hv_pt_mem.free(hv_pt_mem.ctx, df.page[i]);
+	return rc;
+}
+
 int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn)
 {
 	paddr_t old;
@@ -53,11 +95,7 @@ int p2m_remove(struct domain *d, uint64_t gfn, paddr_t *mfn)
 	rc = p2m_lookup(d, gfn, mfn, NULL);
 	if (rc)
 		return rc;
-	rc = pt_unmap(&d->arch.npt, gpa_of(gfn), PAGE_SIZE);
-	if (rc)
-		return rc;
-	arch_p2m_flush(d);
-	return 0;
+	return unmap_and_flush(d, gpa_of(gfn));
 }
 
 int p2m_protect(struct domain *d, uint64_t gfn, bool readonly)
@@ -122,10 +160,9 @@ static int dom0_unmap(struct domain *dom0, paddr_t mfn, bool readonly,
 	if (!readonly)
 		c->rw--;
 	if (!pg->dom0_maps[0].all && !pg->dom0_maps[1].all)
-		rc = pt_unmap(&dom0->arch.npt, mfn, PAGE_SIZE);
-	else
-		rc = pt_map(&dom0->arch.npt, mfn, mfn, PAGE_SIZE,
-			    dom0_entry_flags(pg), 0);
+		return unmap_and_flush(dom0, mfn);
+	rc = pt_map(&dom0->arch.npt, mfn, mfn, PAGE_SIZE,
+		    dom0_entry_flags(pg), 0);
 	arch_p2m_flush(dom0);
 	return rc;
 }

@@ -144,6 +144,18 @@ int pt_map(struct pagetable *pt, uint64_t va, paddr_t pa, uint64_t size,
 	return map_level(pt, pt->root, 4, va, pa, size, flags, large);
 }
 
+static bool table_empty(const struct pagetable *pt, paddr_t tpa)
+{
+	const uint64_t *t = table(pt, tpa);
+
+	for (unsigned i = 0; i < ENTRIES; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+/* Unmapping leaves no empty table behind: a table whose last entry goes is
+ * freed and its parent entry cleared, so map/unmap cycles cost nothing. */
 static int unmap_level(const struct pagetable *pt, paddr_t tpa, unsigned level,
 		       uint64_t va, uint64_t size)
 {
@@ -173,6 +185,10 @@ static int unmap_level(const struct pagetable *pt, paddr_t tpa, unsigned level,
 					 chunk);
 			if (rc)
 				return rc;
+			if (pt->mem->free && table_empty(pt, *e & PTE_ADDR_MASK)) {
+				pt->mem->free(pt->mem->ctx, *e & PTE_ADDR_MASK);
+				*e = 0;
+			}
 		}
 		va += chunk;
 	}

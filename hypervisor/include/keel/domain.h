@@ -86,6 +86,11 @@ int copy_to_guest(struct domain *d, uint64_t gpa, const void *src, size_t len);
  * within one page), or NULL unless it is the domain's RAM (and writable,
  * if `write`). */
 void *arch_guest_va(struct domain *d, uint64_t gpa, size_t len, bool write);
+/* The same, holding a reference on the page until arch_guest_va_put(*held)
+ * (*held is 0 when no reference was needed: dom0's own RAM). */
+void *arch_guest_va_get(struct domain *d, uint64_t gpa, size_t len, bool write,
+			paddr_t *held);
+void arch_guest_va_put(paddr_t held);
 
 /* dom0 cannot continue: log why and restart the machine (or stop it, with
  * the noreboot option). */

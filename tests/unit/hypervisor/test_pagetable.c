@@ -449,8 +449,30 @@ START_TEST(unmap_whole_1g_frees_its_tables)
 	pt_map(&pt, GiB_(1), 0, MiB_(4), PTE_RW, 0);   /* PDPT, PD, 2 PTs */
 	ck_assert_uint_eq(live(), 5);
 	ck_assert_int_eq(pt_unmap(&pt, GiB_(1), GiB_(1)), 0);
-	ck_assert_uint_eq(live(), 2);                  /* root, PDPT */
+	ck_assert_uint_eq(live(), 1);                  /* the root only */
 	ASSERT_UNMAPPED(GiB_(1));
+}
+END_TEST
+
+START_TEST(map_unmap_4k_cycle_leaves_no_tables)
+{
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(pt_map(&pt, GiB_(3) + 0x5000, 0x7000, KiB_(4),
+					PTE_RW, 0), 0);
+		ck_assert_uint_eq(live(), 4);          /* root, PDPT, PD, PT */
+		ck_assert_int_eq(pt_unmap(&pt, GiB_(3) + 0x5000, KiB_(4)), 0);
+		ck_assert_uint_eq(live(), 1);
+		ck_assert_uint_eq(entry(0, 4), 0);
+	}
+}
+END_TEST
+
+START_TEST(unmap_keeps_tables_that_still_map)
+{
+	pt_map(&pt, 0x10000, 0x20000, KiB_(8), PTE_RW, 0);
+	ck_assert_int_eq(pt_unmap(&pt, 0x10000, KiB_(4)), 0);
+	ck_assert_uint_eq(live(), 4);
+	ASSERT_MAPS(0x11000, 0x21000, RW);
 }
 END_TEST
 
@@ -654,6 +676,8 @@ static Suite *pagetable_suite(void)
 	tcase_add_test(unmap, unmap_2m_inside_1g_splits_once);
 	tcase_add_test(unmap, unmap_4k_inside_2m_splits);
 	tcase_add_test(unmap, unmap_whole_1g_frees_its_tables);
+	tcase_add_test(unmap, map_unmap_4k_cycle_leaves_no_tables);
+	tcase_add_test(unmap, unmap_keeps_tables_that_still_map);
 	tcase_add_test(unmap, unmap_whole_512g_frees_every_table);
 	tcase_add_test(unmap, unmap_unmapped_range_is_noop);
 	tcase_add_test(unmap, unmap_split_enomem_keeps_large_page);
