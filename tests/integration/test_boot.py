@@ -200,6 +200,12 @@ def keel_boot(s):
         b.check("vmctl_usage_errors", vmctl_errors)
 
         def unload_reload():
+            # The dom0 daemons (xenstored, keel-consoled, keel-domd) hold the
+            # devices open: stop them first, as an administrator would.
+            b.run("for p in /proc/[0-9]*; do ls -l $p/fd 2>/dev/null | "
+                  "grep -q ' /dev/keel/' && kill ${p#/proc/}; done; i=0; "
+                  "while [ $i -lt 50 ] && ! grep -q '^keel [0-9]* 0 ' /proc/modules; "
+                  "do usleep 100000; i=$((i+1)); done")
             st, out = b.run("rmmod keel && test ! -e /dev/keel/privcmd && "
                             "insmod /lib/modules/keel.ko && test -c /dev/keel/privcmd "
                             "&& vmctl info >/dev/null && echo reloaded")
