@@ -277,7 +277,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!once) {
-		ev = keel_evtchn_open(&d->logger, 0);
+		ev = keel_evtchn_open(&d->logger, KEEL_EVTCHN_NONBLOCK);
 		if (ev)
 			port = keel_evtchn_bind_virq(ev, KEEL_VIRQ_DOM_EXC);
 		if (!ev || port < 0) {
