@@ -108,9 +108,12 @@ def main():
         return out
 
     def last_tick(domid):
-        out = dmesg_grep(rf"^\(d{domid}\) tick [0-9]+")
-        ticks = re.findall(rf"\(d{domid}\) tick (\d+)", out)
-        return int(ticks[-1]) if ticks else 0
+        """The newest tick of the domain now called domid: ids are reused,
+        so ticks before its latest greeting belong to an older domain."""
+        out = dmesg_grep(rf"^\(d{domid}\) (tick [0-9]+|hello from)")
+        lines = out.strip().splitlines()
+        m = re.search(r"tick (\d+)", lines[-1]) if lines else None
+        return int(m.group(1)) if m else 0
 
     state = {}
 
