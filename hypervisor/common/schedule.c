@@ -111,7 +111,7 @@ void vcpu_notify_upcall(struct vcpu *v)
 		vcpu_unblock(v);
 	/* A vCPU in guest mode elsewhere sees V_IRQ only at its next entry. */
 	if (v->arch.running_on >= 0)
-		arch_kick_cpu((unsigned)v->arch.running_on);
+		arch_poke_cpu((unsigned)v->arch.running_on);
 }
 
 long do_sched_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])

@@ -106,7 +106,11 @@ void lapic_timer_oneshot(uint64_t ns)
 		lapic_write(LAPIC_TICR, 0);
 		return;
 	}
-	ticks = ns * lapic_ticks_per_ms / 1000000u;
+	/* Round up (a timer must not fire before its deadline), and cap
+	 * before multiplying so that a far deadline cannot overflow. */
+	if (ns > 60ull * 1000000000u)
+		ns = 60ull * 1000000000u;
+	ticks = (ns * lapic_ticks_per_ms + 999999u) / 1000000u;
 	if (ticks == 0)
 		ticks = 1;
 	if (ticks > 0xffffffffu)

@@ -281,6 +281,7 @@ void start_hypervisor(uint32_t magic, uint32_t mbi_pa)
 	dom0_build(&mbi, &dom0_ram, &hv_owned);
 	domain_table_init();
 	release_modules(&hv_owned);
+	svm_guest_maps_init();
 	sched_init(1, nr_cpus_online - 1);
 	schedule_start();
 	pr_info("memory: %lu MiB free for guests\n",

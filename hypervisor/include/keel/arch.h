@@ -30,6 +30,8 @@ void arch_idle_until(uint64_t until);
 void arch_set_picked(struct vcpu *v);
 /* Make pCPU cpu look at its scheduler soon. */
 void arch_kick_cpu(unsigned cpu);
+/* Make pCPU cpu leave guest mode once (a new upcall to deliver). */
+void arch_poke_cpu(unsigned cpu);
 /* Raise dom0's upcall: a real interrupt with this vector on pCPU0. */
 void arch_send_dom0_upcall(uint8_t vector);
 

@@ -48,30 +48,25 @@ static const uint32_t passthrough_msrs[] = {
 	0xc0000084 /* SFMASK */, 0x174, 0x175, 0x176 /* SYSENTER_* */,
 };
 
-static int guest_maps_init(void)
+/* Boot: the I/O and MSR permission maps all guests share, made once so
+ * that creating and destroying guests leaves free memory as it was. */
+void svm_guest_maps_init(void)
 {
 	uint8_t *pm;
 
-	if (guest_msrpm)
-		return 0;
 	guest_iopm = alloc_pages(3, 1);
 	guest_msrpm = alloc_pages(2, 1);
 	if (!guest_iopm || !guest_msrpm)
-		return -ENOMEM;
+		panic("svm: no memory for the guests' permission maps");
 	memset(phys_to_virt(guest_iopm), 0xff, 3 * PAGE_SIZE);
 	pm = phys_to_virt(guest_msrpm);
 	memset(pm, 0xff, 2 * PAGE_SIZE);
 	for (unsigned i = 0; i < ARRAY_SIZE(passthrough_msrs); i++)
 		svm_msrpm_allow(pm, passthrough_msrs[i]);
-	return 0;
 }
 
 int arch_domain_init(struct domain *d)
 {
-	int rc = guest_maps_init();
-
-	if (rc)
-		return rc;
 	d->arch.msrpm = guest_msrpm;
 	return pt_init(&d->arch.npt, &hv_pt_mem);
 }
@@ -312,8 +307,15 @@ void arch_run_vcpu(struct vcpu *v, uint64_t until)
 	c->current = v;
 	__atomic_store_n(&v->arch.running_on, (int)c->id, __ATOMIC_RELEASE);
 	fpu_switch_in(v);
-	lapic_timer_oneshot(until > now_ns() ? until - now_ns() : 1);
 	while (!c->need_resched && !__atomic_load_n(&v->pause_flags, __ATOMIC_ACQUIRE)) {
+		uint64_t now = now_ns();
+
+		if (now >= until)
+			break;
+		/* Armed before every entry: an exit for any other reason, or a
+		 * timer that fired a tick early, must not leave the guest
+		 * running with no deadline (a spinning guest never exits). */
+		lapic_timer_oneshot(until - now);
 		prepare_upcall(v);
 		/* Announce guest mode before looking for a flush request: a
 		 * flusher either sees in_guest and waits, or we see its flag
@@ -329,9 +331,8 @@ void arch_run_vcpu(struct vcpu *v, uint64_t until)
 		__asm__ volatile("stgi; cli" ::: "memory");
 		c->nmi_for_guest = false;
 		guest_vmexit(v);
-		if (now_ns() >= until)
-			break;
 	}
+	lapic_timer_oneshot(0);
 	fpu_switch_out(v);
 	__atomic_store_n(&v->arch.running_on, -1, __ATOMIC_RELEASE);
 	c->current = NULL;
@@ -389,13 +390,21 @@ void arch_vcpu_wait_descheduled(struct vcpu *v)
 	}
 }
 
+/* The policy asks for a new decision on cpu (a vCPU woke that should run
+ * there now): flag it, then interrupt whatever it is doing. */
 void arch_kick_cpu(unsigned cpu)
 {
-	if (cpu == this_cpu()->id) {
-		pcpus[cpu].need_resched = true;
-		return;
-	}
-	lapic_send_ipi(pcpus[cpu].apic_id, ICR_FIXED | VEC_KICK);
+	__atomic_store_n(&pcpus[cpu].need_resched, true, __ATOMIC_SEQ_CST);
+	if (cpu != this_cpu()->id)
+		lapic_send_ipi(pcpus[cpu].apic_id, ICR_FIXED | VEC_KICK);
+}
+
+/* Make cpu leave guest mode so that its vCPU sees a new upcall at its
+ * next entry; no new scheduling decision is asked for. */
+void arch_poke_cpu(unsigned cpu)
+{
+	if (cpu != this_cpu()->id)
+		lapic_send_ipi(pcpus[cpu].apic_id, ICR_FIXED | VEC_KICK);
 }
 
 void arch_send_dom0_upcall(uint8_t vector)

@@ -45,6 +45,7 @@ paddr_t svm_dom0_msrpm(void);
 void svm_handle_msr(struct vcpu *v);
 void svm_msrpm_allow(uint8_t *map, uint32_t msr);
 /* In svm/guest.c (the arch_* hooks it implements are in keel/arch.h). */
+void svm_guest_maps_init(void);
 void svm_kick_and_wait(struct vcpu *v, unsigned cpu);
 /* In svm/npf.c. */
 void svm_handle_npf(struct vcpu *v);
