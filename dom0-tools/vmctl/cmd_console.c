@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "vmctl.h"
-#include "../../drivers/back/console/console_client.c"
+#include "console_client.h"
 
 static int cmd_console(struct vmctl *v, int argc, char **argv);
 
