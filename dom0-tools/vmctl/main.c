@@ -11,7 +11,6 @@
 
 #include "vmctl.h"
 
-extern const struct vmctl_cmd vmctl_console_cmds[];   /* cmd_console.c */
 
 static int cmd_help(struct vmctl *v, int argc, char **argv);
 static int cmd_version(struct vmctl *v, int argc, char **argv);

@@ -47,6 +47,7 @@ struct vmctl_cmd {
 extern const struct vmctl_cmd vmctl_core_cmds[];
 extern const struct vmctl_cmd vmctl_host_cmds[];
 extern const struct vmctl_cmd vmctl_domain_cmds[];
+extern const struct vmctl_cmd vmctl_console_cmds[];
 
 /* Returns the command called name, or NULL. */
 const struct vmctl_cmd *vmctl_find_cmd(const char *name);
