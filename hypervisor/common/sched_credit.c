@@ -219,9 +219,18 @@ static int64_t vcpu_share(struct domain *d, uint64_t total_weight)
 
 	if (d->sched.cap) {
 		uint64_t budget = SCHED_PERIOD_NS * d->sched.cap / 100;
+		int64_t left = __atomic_load_n(&d->sched.cap_credit,
+					       __ATOMIC_RELAXED);
 
 		credit = MIN(credit, budget);
-		__atomic_store_n(&d->sched.cap_credit, (int64_t)budget,
+		/* A run always overshoots its budget a little (the exit and
+		 * the timer are not instantaneous): carry that debt into the
+		 * next period, so the cap holds on average.  Unused budget is
+		 * not carried, and debt beyond one budget is forgiven. */
+		if (left == CAP_NONE || left > 0)
+			left = 0;
+		left = MAX(left, -(int64_t)budget);
+		__atomic_store_n(&d->sched.cap_credit, (int64_t)budget + left,
 				 __ATOMIC_RELAXED);
 	} else {
 		__atomic_store_n(&d->sched.cap_credit, CAP_NONE,
