@@ -162,7 +162,8 @@ static long cycle(struct keel_ctl *h, int steps, int verbose)
 static void check_domains(struct keel_ctl *h)
 {
 	struct keel_dominfo info;
-	struct keel_evtchn *exc;
+	struct keel_evtchn *exc, *con;
+	long con_port;
 	uint64_t gfns[NPAGES], bad[2];
 	uint32_t weight = 0, cap = 0;
 	long free_before, free_after = 0, port, virq_port, rc;
@@ -180,10 +181,24 @@ static void check_domains(struct keel_ctl *h)
 		virq_port == -EEXIST ?
 		": another process has it (stop keel-domd first)" : "");
 
+	/* VIRQ_CONSOLE: the hypervisor logs every domain it creates. */
+	con = keel_evtchn_open(NULL, KEEL_EVTCHN_NONBLOCK);
+	con_port = con ? keel_evtchn_bind_virq(con, KEEL_VIRQ_CONSOLE) : -errno;
+	verdict(con_port > 0, "bind_virq_console", "%ld", con_port);
+	while (con && keel_evtchn_pending(con) > 0)
+		;	/* drain what is already pending */
+
 	i_rc = keel_domain_create(h, 0, 1, &domid);
 	verdict(i_rc == -EINVAL, "create_zero_pages_einval", "%d", i_rc);
 	i_rc = keel_domain_create(h, 64, 1, &domid);
 	verdict(i_rc == 0 && domid > 0, "domain_create", "rc %d domid %u", i_rc, domid);
+	if (con) {
+		long p = wait_port(con, 3000);
+
+		verdict(p == con_port, "virq_console_on_new_log_line",
+			"got %ld, want %ld", p, con_port);
+		keel_evtchn_close(con);
+	}
 	if (i_rc)
 		goto out;
 

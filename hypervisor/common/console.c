@@ -21,6 +21,7 @@ static enum log_level level = LOG_INFO;
 static unsigned sinks = CONSOLE_SINK_COM1 | CONSOLE_SINK_E9;
 static bool com1_ours = true;
 static volatile bool panicking;
+static volatile bool new_data;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 
@@ -121,6 +122,13 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 	spin_lock(&console_lock);
 	emit(line, n, com1_ours && (sinks & CONSOLE_SINK_COM1));
 	spin_unlock(&console_lock);
+	__atomic_store_n(&new_data, true, __ATOMIC_RELEASE);
+}
+
+bool console_take_new_data(void)
+{
+	return __atomic_load_n(&new_data, __ATOMIC_ACQUIRE) &&
+	       __atomic_exchange_n(&new_data, false, __ATOMIC_ACQ_REL);
 }
 
 void printk(enum log_level lvl, const char *fmt, ...)

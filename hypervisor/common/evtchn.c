@@ -30,7 +30,7 @@
  * VIRQ_DOM_EXC), and evtchn_notify_dom0_exc() looks there. */
 static bool virq_is_global(unsigned virq)
 {
-	return virq == KEEL_VIRQ_DOM_EXC;
+	return virq == KEEL_VIRQ_DOM_EXC || virq == KEEL_VIRQ_CONSOLE;
 }
 
 static bool port_in_range(uint64_t port)

@@ -57,6 +57,7 @@ void schedule_loop(unsigned cpu)
 		struct vcpu *v;
 
 		this_cpu_clear_resched();
+		console_notify_dom0();
 		next = run_timers(now);
 		/* prev stays published as picked until it has been accounted
 		 * here: a vCPU being destroyed is waited for until then. */

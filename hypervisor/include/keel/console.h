@@ -31,6 +31,13 @@ void console_reclaim_com1(void);
 /* Copy log bytes from *pos on; see KEEL_SYSCTL_READCONSOLE. */
 size_t console_ring_read(uint64_t *pos, uint64_t *lost, char *buf, size_t len);
 
+/* True once if the log got new bytes since the last call (for the dom0
+ * VIRQ_CONSOLE notification, raised where no lock is held). */
+bool console_take_new_data(void);
+/* Raise VIRQ_CONSOLE in dom0 if the log has news (common/console_virq.c).
+ * Call with no lock held. */
+void console_notify_dom0(void);
+
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 /* True once panic() has started: NMI handlers use it to stop. */
 bool console_panicking(void);

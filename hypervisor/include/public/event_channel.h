@@ -15,8 +15,9 @@
  *   remote_port, which must have been allocated for the caller.  EINVAL:
  *   not unbound or not for us; ESRCH; ENOSPC.
  * bind_virq: a port for a virtual interrupt of the caller (VIRQ_TIMER for
- *   the one-shot timer, VIRQ_DOM_EXC in dom0 for "a domain shut down or
- *   died").  EEXIST: already bound.
+ *   the one-shot timer, VIRQ_CONSOLE in dom0 for "the hypervisor log has
+ *   new bytes" (read them with KEEL_SYSCTL_READCONSOLE), VIRQ_DOM_EXC in
+ *   dom0 for "a domain shut down or died").  EEXIST: already bound.
  * close: free a port; the other end of an interdomain channel goes back to
  *   unbound (it may be rebound).  EBADF: not a port in use.
  * send: signal the other end.  EBADF: closed or unbound port.
@@ -44,6 +45,7 @@ typedef uint32_t keel_evtchn_port_t;
 #define KEEL_EVTCHNOP_set_upcall_vector 8
 
 #define KEEL_VIRQ_TIMER    0   /* per vCPU: the one-shot timer fired      */
+#define KEEL_VIRQ_CONSOLE  1   /* dom0: the hypervisor log has new bytes  */
 #define KEEL_VIRQ_DOM_EXC  3   /* dom0: a domain shut down, crashed or died */
 #define KEEL_NR_VIRQS      8
 

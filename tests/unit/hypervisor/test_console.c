@@ -173,6 +173,26 @@ START_TEST(printk_goes_to_ring)
 }
 END_TEST
 
+START_TEST(new_data_is_reported_once_per_printk_burst)
+{
+	console_take_new_data();
+	ck_assert(!console_take_new_data());
+	printk(LOG_INFO, "one\n");
+	printk(LOG_INFO, "two\n");
+	ck_assert(console_take_new_data());
+	ck_assert(!console_take_new_data());
+}
+END_TEST
+
+START_TEST(dropped_printk_is_no_new_data)
+{
+	console_take_new_data();
+	console_set_level(LOG_WARN);
+	pr_info("info\n");
+	ck_assert(!console_take_new_data());
+}
+END_TEST
+
 START_TEST(printk_above_level_dropped)
 {
 	uint64_t pos = ring_head();
@@ -411,6 +431,8 @@ static Suite *console_suite(void)
 
 	tcase_add_checked_fixture(pk, setup, NULL);
 	tcase_add_test(pk, printk_goes_to_ring);
+	tcase_add_test(pk, new_data_is_reported_once_per_printk_burst);
+	tcase_add_test(pk, dropped_printk_is_no_new_data);
 	tcase_add_test(pk, printk_above_level_dropped);
 	tcase_add_test(pk, printk_at_and_below_level_kept);
 	tcase_add_test(pk, printk_debug_level_shows_all);

@@ -505,6 +505,7 @@ END_TEST
 START_TEST(bind_virq_global_virq_on_vcpu1_einval)
 {
 	ck_assert_int_eq(bind_virq(d1, KEEL_VIRQ_DOM_EXC, 1, NULL), -EINVAL);
+	ck_assert_int_eq(bind_virq(d1, KEEL_VIRQ_CONSOLE, 1, NULL), -EINVAL);
 }
 END_TEST
 

@@ -166,4 +166,5 @@ void svm_vmexit(struct vcpu *v)
 		dump_vmcb(vmcb);
 		panic("unexpected #VMEXIT");
 	}
+	console_notify_dom0();
 }
