@@ -299,6 +299,11 @@ int keel_build_domain(struct keel_build *b)
 	}
 
 	rc = keel_domain_create(b->h, max_pages, cfg->vcpus, &b->domid);
+	if (rc == -ENOSPC) {
+		/* KEEL_DOMCTL_create's ENOSPC: every domain id is in use. */
+		fail(b, rc, "no free domain id: the hypervisor runs 255 guests at most");
+		goto err_free_file;
+	}
 	if (rc) {
 		fail(b, rc, "the hypervisor refused to create it: %s", strerror(-rc));
 		goto err_free_file;
