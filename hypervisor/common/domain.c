@@ -292,7 +292,7 @@ static void fill_info(struct domain *d, struct keel_dominfo *info)
 		info->cpu_time_ns += v->sched.cpu_time_ns;
 		if (!(v->pause_flags & VPF_blocked))
 			all_blocked = false;
-		if (v->arch.running_on >= 0)
+		if (arch_vcpu_is_running(v))
 			info->flags |= KEEL_DOMINF_running;
 	}
 	if (d->privileged) {

@@ -111,8 +111,7 @@ void vcpu_notify_upcall(struct vcpu *v)
 	if (v->pause_flags & VPF_blocked)
 		vcpu_unblock(v);
 	/* A vCPU in guest mode elsewhere sees V_IRQ only at its next entry. */
-	if (v->arch.running_on >= 0)
-		arch_poke_cpu((unsigned)v->arch.running_on);
+	arch_vcpu_poke(v);
 }
 
 long do_sched_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])

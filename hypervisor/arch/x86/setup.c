@@ -217,7 +217,7 @@ static void memory_setup(struct rangeset *dom0_ram, struct rangeset *hv_owned)
 	mem_summary.total_pages = rangeset_size(ram) >> PAGE_SHIFT;
 	mem_summary.dom0_pages = rangeset_size(dom0_ram) >> PAGE_SHIFT;
 	mem_summary.image_pages = (img_e - img_s) >> PAGE_SHIFT;
-	pr_info("memory: %lu MiB of RAM; dom0 gets %lu MiB; the hypervisor keeps %lu MiB (image %lu KiB at 0x%lx)\n",
+	pr_info("memory: %lu MiB of RAM; dom0 gets %lu MiB; %lu MiB stay with the hypervisor, for itself and the guests (image %lu KiB at 0x%lx)\n",
 		rangeset_size(ram) >> 20, rangeset_size(dom0_ram) >> 20,
 		rangeset_size(hv_owned) >> 20, (img_e - img_s) >> 10, img_s);
 	for (unsigned i = 0; i < hv_owned->nr; i++)

@@ -30,8 +30,11 @@ void arch_idle_until(uint64_t until);
 void arch_set_picked(struct vcpu *v);
 /* Make pCPU cpu look at its scheduler soon. */
 void arch_kick_cpu(unsigned cpu);
-/* Make pCPU cpu leave guest mode once (a new upcall to deliver). */
-void arch_poke_cpu(unsigned cpu);
+/* Make v leave guest mode once if it runs on another pCPU (a new upcall
+ * to deliver at its next entry). */
+void arch_vcpu_poke(struct vcpu *v);
+/* True while v is on a pCPU (for domain info). */
+bool arch_vcpu_is_running(const struct vcpu *v);
 /* Raise dom0's upcall: a real interrupt with this vector on pCPU0. */
 void arch_send_dom0_upcall(uint8_t vector);
 

@@ -399,12 +399,19 @@ void arch_kick_cpu(unsigned cpu)
 		lapic_send_ipi(pcpus[cpu].apic_id, ICR_FIXED | VEC_KICK);
 }
 
-/* Make cpu leave guest mode so that its vCPU sees a new upcall at its
- * next entry; no new scheduling decision is asked for. */
-void arch_poke_cpu(unsigned cpu)
+/* Make v's pCPU leave guest mode so that v sees a new upcall at its next
+ * entry; no new scheduling decision is asked for. */
+void arch_vcpu_poke(struct vcpu *v)
 {
-	if (cpu != this_cpu()->id)
+	int cpu = __atomic_load_n(&v->arch.running_on, __ATOMIC_ACQUIRE);
+
+	if (cpu >= 0 && (unsigned)cpu != this_cpu()->id)
 		lapic_send_ipi(pcpus[cpu].apic_id, ICR_FIXED | VEC_KICK);
+}
+
+bool arch_vcpu_is_running(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->arch.running_on, __ATOMIC_ACQUIRE) >= 0;
 }
 
 void arch_send_dom0_upcall(uint8_t vector)
