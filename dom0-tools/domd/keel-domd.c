@@ -196,8 +196,15 @@ static void scan(struct domd *d)
 			break;
 		next = info.domid + 1u;
 		now[info.domid] = 1;
-		if (!(info.flags & KEEL_DOMINF_shutdown) || (info.flags & KEEL_DOMINF_dying) ||
-		    d->handled[info.domid])
+		/* Only a shut-down, not yet dying domain can need us.  Anything
+		 * else under this id -- a running domain, or one dying after we
+		 * destroyed it -- ends what we remember, so that a domain that
+		 * reuses the id is acted on when it shuts down. */
+		if (!(info.flags & KEEL_DOMINF_shutdown) || (info.flags & KEEL_DOMINF_dying)) {
+			d->handled[info.domid] = 0;
+			continue;
+		}
+		if (d->handled[info.domid])
 			continue;
 		if (!have_store) {
 			rc = keel_store_open(&st);

@@ -96,5 +96,7 @@ void do_trap(struct trap_frame *f)
 		return;		/* no EOI for spurious interrupts */
 	if (v == VEC_KICK)
 		this_cpu()->kick = false;
+	if (v == VEC_TIMER)
+		this_cpu()->timer_armed = 0;	/* fired: nothing armed now */
 	lapic_eoi();
 }

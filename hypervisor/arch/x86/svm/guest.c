@@ -312,10 +312,15 @@ void arch_run_vcpu(struct vcpu *v, uint64_t until)
 
 		if (now >= until)
 			break;
-		/* Armed before every entry: an exit for any other reason, or a
-		 * timer that fired a tick early, must not leave the guest
-		 * running with no deadline (a spinning guest never exits). */
-		lapic_timer_oneshot(until - now);
+		/* The guest must never run without its deadline armed (a
+		 * spinning guest exits for nothing else): arm it unless the
+		 * timer already holds this deadline and has not fired (its
+		 * interrupt clears timer_armed).  Re-arming on every entry
+		 * would cost an emulated LAPIC write per exit. */
+		if (c->timer_armed != until) {
+			lapic_timer_oneshot(until - now);
+			c->timer_armed = until;
+		}
 		prepare_upcall(v);
 		/* Announce guest mode before looking for a flush request: a
 		 * flusher either sees in_guest and waits, or we see its flag
@@ -333,6 +338,7 @@ void arch_run_vcpu(struct vcpu *v, uint64_t until)
 		guest_vmexit(v);
 	}
 	lapic_timer_oneshot(0);
+	c->timer_armed = 0;
 	fpu_switch_out(v);
 	__atomic_store_n(&v->arch.running_on, -1, __ATOMIC_RELEASE);
 	c->current = NULL;
@@ -343,6 +349,7 @@ void arch_idle_until(uint64_t until)
 	uint64_t now = now_ns();
 
 	lapic_timer_oneshot(until ? (until > now ? until - now : 1) : 0);
+	this_cpu()->timer_armed = 0;	/* not a vCPU's deadline */
 	if (!this_cpu()->need_resched)
 		safe_halt();
 	cli();

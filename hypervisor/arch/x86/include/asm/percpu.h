@@ -41,6 +41,7 @@ struct pcpu {
 	volatile bool need_resched;    /* run the scheduler at the next chance */
 	volatile uint64_t exits;       /* #VMEXITs so far (kick-and-wait) */
 	struct vcpu *volatile picked;  /* vCPU the scheduler chose last */
+	volatile uint64_t timer_armed; /* deadline the LAPIC timer holds, 0: none */
 };
 
 struct cpu_info {
