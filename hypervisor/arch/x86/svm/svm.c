@@ -134,12 +134,37 @@ int svm_dom0_vcpu_init(struct vcpu *v, const struct dom0_entry *e)
 	return 0;
 }
 
+extern char __image_start[], __image_end[];
+
+/*
+ * dom0 cannot run inside the hypervisor image: it is not in dom0's nested
+ * table.  A saved RIP there means its VMCB holds the host's state (seen
+ * once under heavy load, cause unknown): stop at once with what tells the
+ * possible causes apart, rather than fault on every entry.
+ */
+static void check_dom0_state(struct vcpu *v, struct pcpu *c)
+{
+	uint64_t rip = v->arch.vmcb->save.rip;
+
+	if (rip < (uint64_t)__image_start || rip >= (uint64_t)__image_end)
+		return;
+	pr_err("svm: dom0's VMCB holds hypervisor state: rip %lx cr3 %lx\n",
+	       rip, v->arch.vmcb->save.cr3);
+	pr_err("svm: vmcb %lx (free in the allocator: %d), hsave %lx (free: %d), host state %lx (free: %d)\n",
+	       v->arch.vmcb_pa, frame_is_free(&hv_frames, v->arch.vmcb_pa >> PAGE_SHIFT),
+	       c->hsave_pa, frame_is_free(&hv_frames, c->hsave_pa >> PAGE_SHIFT),
+	       c->host_state_pa,
+	       frame_is_free(&hv_frames, c->host_state_pa >> PAGE_SHIFT));
+	panic("dom0's saved state was overwritten with the host's");
+}
+
 void svm_run(struct vcpu *v)
 {
 	struct pcpu *c = this_cpu();
 
 	c->current = v;
 	for (;;) {
+		check_dom0_state(v, c);
 		if (__atomic_exchange_n(&v->arch.flush_tlb, false, __ATOMIC_SEQ_CST))
 			v->arch.vmcb->ctrl.tlb_control = TLB_CONTROL_FLUSH_ALL;
 		svm_vmrun(&v->arch.regs, v->arch.vmcb_pa, c->host_state_pa);
