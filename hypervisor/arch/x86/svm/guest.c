@@ -328,7 +328,13 @@ void arch_run_vcpu(struct vcpu *v, uint64_t until)
 		__atomic_store_n(&v->arch.in_guest, true, __ATOMIC_SEQ_CST);
 		if (__atomic_exchange_n(&v->arch.flush_tlb, false, __ATOMIC_SEQ_CST))
 			v->arch.vmcb->ctrl.tlb_control = TLB_CONTROL_FLUSH_ALL;
-		sti();
+		/* IF must be set for physical interrupts to exit the guest
+		 * (V_INTR_MASKING), but with GIF clear first: an interrupt that
+		 * is already pending -- the deadline's own timer, say -- is then
+		 * held until VMRUN and makes it exit at once, instead of being
+		 * taken here, after the deadline check, leaving the guest to
+		 * run with no deadline armed. */
+		__asm__ volatile("clgi; sti" ::: "memory");
 		svm_vmrun(&v->arch.regs, v->arch.vmcb_pa, c->host_state_pa);
 		__atomic_add_fetch(&c->exits, 1, __ATOMIC_ACQ_REL);
 		__atomic_store_n(&v->arch.in_guest, false, __ATOMIC_RELEASE);
