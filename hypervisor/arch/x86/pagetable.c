@@ -43,15 +43,10 @@ static void free_table(const struct pagetable *pt, paddr_t pa, unsigned level)
 {
 	uint64_t *t = table(pt, pa);
 
-	if (level > 2) {
-		for (unsigned i = 0; i < ENTRIES; i++)
-			if ((t[i] & PTE_P) && !(t[i] & PTE_PS))
-				free_table(pt, t[i] & PTE_ADDR_MASK, level - 1);
-	} else if (level == 2) {
-		for (unsigned i = 0; i < ENTRIES; i++)
-			if ((t[i] & PTE_P) && !(t[i] & PTE_PS))
-				free_table(pt, t[i] & PTE_ADDR_MASK, 1);
-	}
+	/* Level-1 entries are leaves: only higher levels point to tables. */
+	for (unsigned i = 0; level > 1 && i < ENTRIES; i++)
+		if ((t[i] & PTE_P) && !(t[i] & PTE_PS))
+			free_table(pt, t[i] & PTE_ADDR_MASK, level - 1);
 	if (pt->mem->free)
 		pt->mem->free(pt->mem->ctx, pa);
 }
