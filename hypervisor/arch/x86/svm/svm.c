@@ -139,22 +139,32 @@ extern char __image_start[], __image_end[];
 /*
  * dom0 cannot run inside the hypervisor image: it is not in dom0's nested
  * table.  A saved RIP there means its VMCB holds the host's state (seen
- * once under heavy load, cause unknown): stop at once with what tells the
- * possible causes apart, rather than fault on every entry.
+ * under heavy load, cause unknown): stop at the exit that wrote it, before
+ * it is handled, with what tells the possible causes apart (the exit, and
+ * whether the pages involved are still allocated), rather than fault on
+ * every entry.
  */
 static void check_dom0_state(struct vcpu *v, struct pcpu *c)
 {
-	uint64_t rip = v->arch.vmcb->save.rip;
+	const struct vmcb *vmcb = v->arch.vmcb;
+	uint64_t rip = vmcb->save.rip;
 
 	if (rip < (uint64_t)__image_start || rip >= (uint64_t)__image_end)
 		return;
 	pr_err("svm: dom0's VMCB holds hypervisor state: rip %lx cr3 %lx\n",
-	       rip, v->arch.vmcb->save.cr3);
+	       rip, vmcb->save.cr3);
+	pr_err("svm: exit %lx info1 %lx info2 %lx exitintinfo %lx eventinj %lx\n",
+	       vmcb->ctrl.exitcode, vmcb->ctrl.exitinfo1, vmcb->ctrl.exitinfo2,
+	       vmcb->ctrl.exitintinfo, vmcb->ctrl.eventinj);
 	pr_err("svm: vmcb %lx (free in the allocator: %d), hsave %lx (free: %d), host state %lx (free: %d)\n",
 	       v->arch.vmcb_pa, frame_is_free(&hv_frames, v->arch.vmcb_pa >> PAGE_SHIFT),
 	       c->hsave_pa, frame_is_free(&hv_frames, c->hsave_pa >> PAGE_SHIFT),
 	       c->host_state_pa,
 	       frame_is_free(&hv_frames, c->host_state_pa >> PAGE_SHIFT));
+	for (unsigned i = 0; i < nr_cpus_online; i++)
+		pr_err("svm: CPU%u hsave %lx, running dom%d\n", i,
+		       pcpus[i].hsave_pa,
+		       pcpus[i].current ? (int)pcpus[i].current->domain->id : -1);
 	panic("dom0's saved state was overwritten with the host's");
 }
 
@@ -164,10 +174,10 @@ void svm_run(struct vcpu *v)
 
 	c->current = v;
 	for (;;) {
-		check_dom0_state(v, c);
 		if (__atomic_exchange_n(&v->arch.flush_tlb, false, __ATOMIC_SEQ_CST))
 			v->arch.vmcb->ctrl.tlb_control = TLB_CONTROL_FLUSH_ALL;
 		svm_vmrun(&v->arch.regs, v->arch.vmcb_pa, c->host_state_pa);
+		check_dom0_state(v, c);
 		svm_vmexit(v);
 	}
 }
