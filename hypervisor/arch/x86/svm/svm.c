@@ -144,27 +144,34 @@ extern char __image_start[], __image_end[];
  * whether the pages involved are still allocated), rather than fault on
  * every entry.
  */
-static void check_dom0_state(struct vcpu *v, struct pcpu *c)
+static void check_dom0_state(struct vcpu *v, struct pcpu *c, const char *when)
 {
 	const struct vmcb *vmcb = v->arch.vmcb;
-	uint64_t rip = vmcb->save.rip;
+	uint64_t rip = vmcb->save.rip, rsp = vmcb->save.rsp;
 
 	if (rip < (uint64_t)__image_start || rip >= (uint64_t)__image_end)
 		return;
-	pr_err("svm: dom0's VMCB holds hypervisor state: rip %lx cr3 %lx\n",
-	       rip, vmcb->save.cr3);
+	pr_err("svm: dom0's VMCB holds hypervisor state (%s): rip %lx rsp %lx cr3 %lx\n",
+	       when, rip, rsp, vmcb->save.cr3);
 	pr_err("svm: exit %lx info1 %lx info2 %lx exitintinfo %lx eventinj %lx\n",
 	       vmcb->ctrl.exitcode, vmcb->ctrl.exitinfo1, vmcb->ctrl.exitinfo2,
 	       vmcb->ctrl.exitintinfo, vmcb->ctrl.eventinj);
-	pr_err("svm: vmcb %lx (free in the allocator: %d), hsave %lx (free: %d), host state %lx (free: %d)\n",
+	pr_err("svm: vmcb %lx (free in the allocator: %d), hsave %lx (MSR %lx, free: %d), host state %lx (free: %d)\n",
 	       v->arch.vmcb_pa, frame_is_free(&hv_frames, v->arch.vmcb_pa >> PAGE_SHIFT),
-	       c->hsave_pa, frame_is_free(&hv_frames, c->hsave_pa >> PAGE_SHIFT),
+	       c->hsave_pa, rdmsr(MSR_VM_HSAVE_PA),
+	       frame_is_free(&hv_frames, c->hsave_pa >> PAGE_SHIFT),
 	       c->host_state_pa,
 	       frame_is_free(&hv_frames, c->host_state_pa >> PAGE_SHIFT));
-	for (unsigned i = 0; i < nr_cpus_online; i++)
-		pr_err("svm: CPU%u hsave %lx, running dom%d\n", i,
-		       pcpus[i].hsave_pa,
-		       pcpus[i].current ? (int)pcpus[i].current->domain->id : -1);
+	for (unsigned i = 0; i < nr_cpus_online; i++) {
+		struct vcpu *cur = pcpus[i].current;
+
+		pr_err("svm: CPU%u stack %lx..%lx%s, hsave %lx, host state %lx, running dom%d (vmcb %lx)\n",
+		       i, pcpus[i].stack_block, pcpus[i].stack_block + STACK_SIZE,
+		       rsp - pcpus[i].stack_block < STACK_SIZE ? " (holds the saved rsp)" : "",
+		       pcpus[i].hsave_pa, pcpus[i].host_state_pa,
+		       cur ? (int)cur->domain->id : -1,
+		       cur ? cur->arch.vmcb_pa : 0);
+	}
 	panic("dom0's saved state was overwritten with the host's");
 }
 
@@ -176,8 +183,9 @@ void svm_run(struct vcpu *v)
 	for (;;) {
 		if (__atomic_exchange_n(&v->arch.flush_tlb, false, __ATOMIC_SEQ_CST))
 			v->arch.vmcb->ctrl.tlb_control = TLB_CONTROL_FLUSH_ALL;
+		check_dom0_state(v, c, "before VMRUN");
 		svm_vmrun(&v->arch.regs, v->arch.vmcb_pa, c->host_state_pa);
-		check_dom0_state(v, c);
+		check_dom0_state(v, c, "at the exit");
 		svm_vmexit(v);
 	}
 }
