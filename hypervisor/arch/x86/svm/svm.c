@@ -136,13 +136,46 @@ int svm_dom0_vcpu_init(struct vcpu *v, const struct dom0_entry *e)
 
 extern char __image_start[], __image_end[];
 
+/* dom0's last entries and exits, for check_dom0_state's report: what was
+ * injected and flushed at the entry, and what the exit was (with RAX, the
+ * hypercall number after a VMMCALL). */
+#define DOM0_TRACE 16
+static struct {
+	uint64_t eventinj, rip, tlbctl, exitcode, info1, info2, exitintinfo, rax;
+} dom0_trace[DOM0_TRACE];
+static unsigned dom0_trace_next;
+
+static void trace_entry(const struct vmcb *vmcb)
+{
+	unsigned i = dom0_trace_next % DOM0_TRACE;
+
+	dom0_trace[i].eventinj = vmcb->ctrl.eventinj;
+	dom0_trace[i].rip = vmcb->save.rip;
+	dom0_trace[i].tlbctl = vmcb->ctrl.tlb_control;
+}
+
+static void trace_exit(const struct vmcb *vmcb)
+{
+	unsigned i = dom0_trace_next++ % DOM0_TRACE;
+
+	dom0_trace[i].exitcode = vmcb->ctrl.exitcode;
+	dom0_trace[i].info1 = vmcb->ctrl.exitinfo1;
+	dom0_trace[i].info2 = vmcb->ctrl.exitinfo2;
+	dom0_trace[i].exitintinfo = vmcb->ctrl.exitintinfo;
+	dom0_trace[i].rax = vmcb->save.rax;
+}
+
 /*
  * dom0 cannot run inside the hypervisor image: it is not in dom0's nested
- * table.  A saved RIP there means its VMCB holds the host's state (seen
- * under heavy load, cause unknown): stop at the exit that wrote it, before
- * it is handled, with what tells the possible causes apart (the exit, and
- * whether the pages involved are still allocated), rather than fault on
- * every entry.
+ * table.  A saved RIP there means its VMCB holds the host's state.  That
+ * is seen under QEMU's multi-threaded TCG only, with 100+ guests running
+ * (docs/testing.md, "QEMU's multi-threaded TCG"): an exit saves pCPU0's
+ * host registers -- its RSP, the RIP after VMRUN that only the #VMEXIT's
+ * reload from the host-save area puts there, and the hypervisor's CR3 --
+ * as dom0's, although the VMCB held dom0's state just before VMRUN and
+ * VMRUN saved the host's state where VM_HSAVE_PA says.  dom0's state is
+ * then lost, so stop at once with what tells the causes apart, rather
+ * than fault on every entry.
  */
 static void check_dom0_state(struct vcpu *v, struct pcpu *c, const char *when)
 {
@@ -172,6 +205,16 @@ static void check_dom0_state(struct vcpu *v, struct pcpu *c, const char *when)
 		       cur ? (int)cur->domain->id : -1,
 		       cur ? cur->arch.vmcb_pa : 0);
 	}
+	pr_err("svm: dom0's last entries, oldest first (injected, rip, tlb control -> exit, info1, info2, exitintinfo, rax):\n");
+	for (unsigned n = 0; n < DOM0_TRACE; n++) {
+		unsigned i = (dom0_trace_next + n) % DOM0_TRACE;
+
+		pr_err("  %lx %lx tlb %lx -> %lx %lx %lx %lx rax %lx\n",
+		       dom0_trace[i].eventinj,
+		       dom0_trace[i].rip, dom0_trace[i].tlbctl, dom0_trace[i].exitcode,
+		       dom0_trace[i].info1, dom0_trace[i].info2,
+		       dom0_trace[i].exitintinfo, dom0_trace[i].rax);
+	}
 	panic("dom0's saved state was overwritten with the host's");
 }
 
@@ -184,7 +227,9 @@ void svm_run(struct vcpu *v)
 		if (__atomic_exchange_n(&v->arch.flush_tlb, false, __ATOMIC_SEQ_CST))
 			v->arch.vmcb->ctrl.tlb_control = TLB_CONTROL_FLUSH_ALL;
 		check_dom0_state(v, c, "before VMRUN");
+		trace_entry(v->arch.vmcb);
 		svm_vmrun(&v->arch.regs, v->arch.vmcb_pa, c->host_state_pa);
+		trace_exit(v->arch.vmcb);
 		check_dom0_state(v, c, "at the exit");
 		svm_vmexit(v);
 	}
