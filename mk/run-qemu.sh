@@ -7,7 +7,8 @@
 # GRUB reads both from SMBIOS strings (see dom0-tools/initramfs/grub.cfg), so
 # neither needs a rebuilt ISO.  The hypervisor's debug console (port 0xE9)
 # goes to hv-debug.log beside the ISO.  For scripted, non-interactive boots
-# use tests/integration/qemu.py instead.
+# use tests/integration/qemu.py instead.  $KEEL_QEMU_ACCEL, if set, replaces
+# QEMU's -accel tcg (e.g. tcg,thread=single; see docs/testing.md).
 set -eu
 iso=${1:?usage: run-qemu.sh ISO MEM SMP HV_ARGS [bare]}
 mem=${2:-2048}
@@ -15,6 +16,7 @@ smp=${3:-2}
 hv_args=${4:-}
 entry=${5:-keel}
 qemu=${QEMU:-qemu-system-x86_64}
+accel=${KEEL_QEMU_ACCEL:-tcg}
 
 [ -f "$iso" ] || { echo "run-qemu: $iso not found: run 'make iso'" >&2; exit 1; }
 debuglog=$(dirname "$iso")/hv-debug.log
@@ -29,8 +31,8 @@ fi
 
 [ -n "${DOM0_ARGS:-}" ] && smbios="$smbios,family=$(printf '%s' "$DOM0_ARGS" | sed 's/,/,,/g')"
 
-echo "run-qemu: $entry, ${mem} MiB, $smp CPUs${hv_args:+, hypervisor args: $hv_args}; Ctrl-a x quits QEMU, Ctrl-a c toggles its monitor; hypervisor debug log: $debuglog"
-exec "$qemu" -machine pc -cpu max -accel tcg -smp "$smp" -m "$mem" -nographic \
+echo "run-qemu: $entry, ${mem} MiB, $smp CPUs, -accel $accel${hv_args:+, hypervisor args: $hv_args}; Ctrl-a x quits QEMU, Ctrl-a c toggles its monitor; hypervisor debug log: $debuglog"
+exec "$qemu" -machine pc -cpu max -accel "$accel" -smp "$smp" -m "$mem" -nographic \
 	-cdrom "$iso" -boot d \
 	-debugcon "file:$debuglog" -global isa-debugcon.iobase=0xe9 \
 	-smbios "$smbios"

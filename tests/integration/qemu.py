@@ -23,6 +23,13 @@ import time
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
 DEFAULT_ISO = os.path.join(BUILD, "keel.iso")
+# QEMU's -accel: multi-threaded TCG by default (one host thread per vCPU).
+# KEEL_QEMU_ACCEL overrides it, e.g. "tcg,thread=single" (docs/testing.md,
+# "QEMU's multi-threaded TCG").
+ACCEL = os.environ.get("KEEL_QEMU_ACCEL", "tcg")
+# Single-threaded TCG: for runs of 100+ guests, where multi-threaded TCG
+# has been seen to lose dom0's state (docs/testing.md).
+ACCEL_SINGLE = "tcg,thread=single"
 
 # dom0's shell prompt (see dom0-tools/initramfs/rootfs/etc/profile).
 PROMPT = r"dom0:[^\n]*# "
@@ -49,14 +56,14 @@ def smbios_args(entry, hv_args, dom0_args=""):
 class Qemu:
     def __init__(self, name, iso=DEFAULT_ISO, entry="keel", mem=2048, smp=2,
                  hv_args="", dom0_args="", logdir=None, qemu="qemu-system-x86_64",
-                 extra=None):
+                 extra=None, accel=None):
         self.name = name
         self.logdir = logdir or os.path.join(BUILD, "tests", "integration")
         os.makedirs(self.logdir, exist_ok=True)
         self.serial_log = os.path.join(self.logdir, name + ".serial.log")
         self.debugcon_log = os.path.join(self.logdir, name + ".debugcon.log")
         self.cmdline = [
-            qemu, "-machine", "pc", "-cpu", "max", "-accel", "tcg",
+            qemu, "-machine", "pc", "-cpu", "max", "-accel", accel or ACCEL,
             "-smp", str(smp), "-m", str(mem),
             "-display", "none", "-no-reboot",
             "-serial", "stdio", "-monitor", "none",
