@@ -154,29 +154,36 @@ static void *own_page(struct domain *d, uint64_t gfn)
 	return arch_phys_to_virt(mfn);
 }
 
+/*
+ * Point d's shared info at one of its pages (or at none).  Every writer of
+ * the page -- a sender setting a pending bit, unmask, closing a port --
+ * loads the pointer under d->evtchn.lock, so the pointer changes under that
+ * lock too; the old page's reference is dropped only after, when no writer
+ * can still hold it (else a guest that ballooned out its old page and
+ * moved its shared info could have another domain's page written to).
+ * Locks: d->lock, then d->evtchn.lock.
+ */
 long domain_set_shared_info(struct domain *d, uint64_t gfn)
 {
-	struct keel_shared_info *si;
+	struct keel_shared_info *si = NULL, *old;
 
 	spin_lock(&d->lock);
-	if (gfn == KEEL_GFN_INVALID) {	/* unregister (dom0's module unload) */
-		if (d->shared_info && !d->privileged)
-			page_put_ref(arch_virt_to_phys(d->shared_info));
-		__atomic_store_n(&d->shared_info, NULL, __ATOMIC_RELEASE);
-		spin_unlock(&d->lock);
-		return 0;
+	if (gfn != KEEL_GFN_INVALID) {	/* KEEL_GFN_INVALID: unregister */
+		si = own_page(d, gfn);
+		if (!si) {
+			spin_unlock(&d->lock);
+			return -EINVAL;
+		}
+		memset(si, 0, sizeof(*si));
+		time_fill_shared_info(si, d->nr_vcpus);
+		d->shared_info_gfn = gfn;
 	}
-	si = own_page(d, gfn);
-	if (!si) {
-		spin_unlock(&d->lock);
-		return -EINVAL;
-	}
-	if (d->shared_info && !d->privileged)
-		page_put_ref(arch_virt_to_phys(d->shared_info));
-	memset(si, 0, sizeof(*si));
-	time_fill_shared_info(si, d->nr_vcpus);
-	d->shared_info_gfn = gfn;
+	spin_lock(&d->evtchn.lock);
+	old = d->shared_info;
 	__atomic_store_n(&d->shared_info, si, __ATOMIC_RELEASE);
+	spin_unlock(&d->evtchn.lock);
+	if (old && !d->privileged)
+		page_put_ref(arch_virt_to_phys(old));
 	spin_unlock(&d->lock);
 	return 0;
 }
