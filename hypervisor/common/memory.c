@@ -159,8 +159,9 @@ static void *own_page(struct domain *d, uint64_t gfn)
  * the page -- a sender setting a pending bit, unmask, closing a port --
  * loads the pointer under d->evtchn.lock, so the pointer changes under that
  * lock too; the old page's reference is dropped only after, when no writer
- * can still hold it (else a guest that ballooned out its old page and
- * moved its shared info could have another domain's page written to).
+ * can still hold it (else a guest that moved its shared info and then gave
+ * its old page back could have a sender write into a page the pool has
+ * since handed to another domain).
  * Locks: d->lock, then d->evtchn.lock.
  */
 long domain_set_shared_info(struct domain *d, uint64_t gfn)

@@ -1,5 +1,5 @@
-/* The fake hypervisor around evtchn.c, gnttab.c and sched_credit.c: see
- * fake_hv.h. */
+/* The fake hypervisor around evtchn.c, gnttab.c, mmu.c, memory.c and
+ * sched_credit.c: see fake_hv.h. */
 #include "harness.h"
 
 #include <keel/domain.h>
@@ -117,6 +117,26 @@ unsigned fake_give(struct domain *d, uint64_t gfn, bool writable)
 	pages[f].owner = d->id;
 	pages[f].flags = PGF_allocated;
 	fake_p2m_set(d, gfn, f, writable);
+	return f;
+}
+
+void fake_p2m_clear(struct domain *d, uint64_t gfn)
+{
+	struct fake_p2m_entry *e = p2m_entry(d, gfn);
+
+	if (!e)
+		harness_bug(__FILE__, __LINE__, "fake_p2m_clear: out of range");
+	memset(e, 0, sizeof(*e));
+}
+
+unsigned fake_new_frame(uint16_t owner)
+{
+	unsigned f = next_frame++;
+
+	if (f >= FAKE_NR_FRAMES)
+		harness_bug(__FILE__, __LINE__, "fake_new_frame: out of frames");
+	pages[f].owner = owner;
+	pages[f].flags = PGF_allocated;
 	return f;
 }
 

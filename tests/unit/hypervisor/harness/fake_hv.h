@@ -1,11 +1,11 @@
 /*
- * A small fake of the hypervisor around the event-channel, grant-table and
- * scheduler suites (fake_hv.c): domains in a table, machine memory as a
- * host array of frames, a p2m per domain, page ownership and references,
- * grant mappings into dom0, an allocator that can be told to fail, and
- * recorders for the notification hooks (vcpu_notify_upcall,
- * sched_kick_cpu).  The fakes check the hooks' locking contract: p2m_*
- * calls must come with the domain's lock held.
+ * A small fake of the hypervisor around the event-channel, grant-table,
+ * update-queue, memory and scheduler suites (fake_hv.c): domains in a
+ * table, machine memory as a host array of frames, a p2m per domain, page
+ * ownership and references, grant mappings into dom0, an allocator that
+ * can be told to fail, and recorders for the notification hooks
+ * (vcpu_notify_upcall, sched_kick_cpu).  The fakes check the hooks'
+ * locking contract: p2m_* calls must come with the domain's lock held.
  *
  * Include after harness.h and the hypervisor headers.
  */
@@ -39,6 +39,10 @@ unsigned fake_give(struct domain *d, uint64_t gfn, bool writable);
 /* Map frame `frame` at d's gfn without changing its owner. */
 void fake_p2m_set(struct domain *d, uint64_t gfn, unsigned frame,
 		  bool writable);
+/* Unmap d's gfn (the frame keeps its owner). */
+void fake_p2m_clear(struct domain *d, uint64_t gfn);
+/* A fresh allocated frame owned by `owner`, mapped nowhere; its index. */
+unsigned fake_new_frame(uint16_t owner);
 /* A frame that is not in the pool (like dom0's own RAM). */
 void fake_frame_not_pool(unsigned frame);
 /* Host pointer to frame i, and to d's gfn (NULL if unmapped). */
