@@ -1,5 +1,6 @@
 /*
- * The C library subset the kernel needs (lib.c).  GCC may emit calls to
+ * The C library subset the kernel needs: the hypervisor's own
+ * (hypervisor/common/lib.c, see guests/Makefile).  GCC may emit calls to
  * memcpy/memset/memmove/memcmp even with -ffreestanding, so these keep
  * their standard names.
  */
