@@ -168,11 +168,11 @@ static void trace_exit(const struct vmcb *vmcb)
 /*
  * dom0 cannot run inside the hypervisor image: it is not in dom0's nested
  * table.  A saved RIP there means its VMCB holds the host's state.  That
- * is seen under QEMU's multi-threaded TCG only, with 100+ guests running
+ * is seen under QEMU's multi-threaded TCG only, with 60+ guests running
  * (docs/testing.md, "QEMU's multi-threaded TCG"): an exit saves pCPU0's
  * host registers -- its RSP, the RIP after VMRUN that only the #VMEXIT's
  * reload from the host-save area puts there, and the hypervisor's CR3 --
- * as dom0's, although the VMCB held dom0's state just before VMRUN and
+ * as dom0's, although the VMCB held a dom0 RIP just before VMRUN and
  * VMRUN saved the host's state where VM_HSAVE_PA says.  dom0's state is
  * then lost, so stop at once with what tells the causes apart, rather
  * than fault on every entry.
