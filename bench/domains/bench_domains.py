@@ -21,7 +21,7 @@ memory runs out before the domain ids do.
 The latencies run on QEMU's default multi-threaded TCG (the -accel of
 tests/integration/qemu.py); the capacity tests boot again on
 single-threaded TCG (CAP_ACCEL, default "tcg,thread=single"), because with
-100+ guests multi-threaded TCG has been seen to overwrite dom0's saved
+60+ guests multi-threaded TCG has been seen to overwrite dom0's saved
 state with the host's, which the hypervisor stops on (docs/testing.md,
 "QEMU's multi-threaded TCG").  How many guests fit does not depend on it.
 

@@ -27,7 +27,7 @@ DEFAULT_ISO = os.path.join(BUILD, "keel.iso")
 # KEEL_QEMU_ACCEL overrides it, e.g. "tcg,thread=single" (docs/testing.md,
 # "QEMU's multi-threaded TCG").
 ACCEL = os.environ.get("KEEL_QEMU_ACCEL", "tcg")
-# Single-threaded TCG: for runs of 100+ guests, where multi-threaded TCG
+# Single-threaded TCG: for runs of 60+ guests, where multi-threaded TCG
 # has been seen to lose dom0's state (docs/testing.md).
 ACCEL_SINGLE = "tcg,thread=single"
 

@@ -28,13 +28,6 @@ static int pool_empty;          /* domain_page_alloc returns 0 */
 static unsigned released[FAKE_NR_FRAMES];
 static unsigned time_fills;
 
-static int frame_index(paddr_t mfn)
-{
-	if (mfn < FAKE_MEM_BASE || mfn >= FAKE_MFN(FAKE_NR_FRAMES) || (mfn & 4095))
-		return -1;
-	return (int)((mfn - FAKE_MEM_BASE) / 4096);
-}
-
 paddr_t domain_page_alloc(uint16_t owner)
 {
 	if (pool_empty)
@@ -44,7 +37,7 @@ paddr_t domain_page_alloc(uint16_t owner)
 
 void domain_page_release(paddr_t mfn)
 {
-	int f = frame_index(mfn);
+	int f = fake_frame_of(mfn);
 
 	ck_assert_int_ge(f, 0);
 	ck_assert(fake_page(f)->flags & PGF_allocated);
@@ -59,7 +52,7 @@ int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn)
 		return -EINVAL;
 	if (fake_gfn_ptr(d, gfn))
 		return -EEXIST;
-	fake_p2m_set(d, gfn, frame_index(mfn), true);
+	fake_p2m_set(d, gfn, fake_frame_of(mfn), true);
 	return 0;
 }
 
@@ -77,12 +70,6 @@ void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus)
 	(void)si;
 	(void)nr_vcpus;
 	time_fills++;
-}
-
-paddr_t arch_virt_to_phys(const void *va)
-{
-	return FAKE_MEM_BASE + (paddr_t)((const uint8_t *)va -
-					 (const uint8_t *)fake_frame(0));
 }
 
 static void setup(void)
@@ -150,10 +137,10 @@ static long memop(struct domain *caller, uint64_t op, uint64_t arg)
 /* The frame behind d's gfn, which must be populated. */
 static unsigned frame_at(struct domain *d, uint64_t gfn)
 {
-	uint8_t *p = fake_gfn_ptr(d, gfn);
+	void *p = fake_gfn_ptr(d, gfn);
 
 	ck_assert_ptr_nonnull(p);
-	return (unsigned)((p - (uint8_t *)fake_frame(0)) / 4096);
+	return (unsigned)fake_frame_of(arch_virt_to_phys(p));
 }
 
 /* ---- populate ----------------------------------------------------------- */

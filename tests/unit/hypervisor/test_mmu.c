@@ -24,16 +24,9 @@ static int map_fail;
 static unsigned protect_calls;
 static bool protect_ro;
 
-static int frame_index(paddr_t mfn)
-{
-	if (mfn < FAKE_MEM_BASE || mfn >= FAKE_MFN(FAKE_NR_FRAMES))
-		return -1;
-	return (int)((mfn - FAKE_MEM_BASE) / 4096);
-}
-
 int p2m_map_foreign(struct domain *d, paddr_t mfn, bool readonly)
 {
-	int f = frame_index(mfn);
+	int f = fake_frame_of(mfn);
 
 	(void)readonly;
 	ck_assert(d->privileged);
@@ -51,7 +44,7 @@ int p2m_map_foreign(struct domain *d, paddr_t mfn, bool readonly)
 
 int p2m_unmap_foreign(struct domain *d, paddr_t mfn, bool readonly)
 {
-	int f = frame_index(mfn);
+	int f = fake_frame_of(mfn);
 
 	(void)readonly;
 	ck_assert_int_eq(d->lock.locked, 1);

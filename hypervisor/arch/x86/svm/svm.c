@@ -174,18 +174,19 @@ static void trace_exit(const struct vmcb *vmcb)
  * reload from the host-save area puts there, and the hypervisor's CR3 --
  * as dom0's, although the VMCB held a dom0 RIP just before VMRUN and
  * VMRUN saved the host's state where VM_HSAVE_PA says.  dom0's state is
- * then lost, so stop at once with what tells the causes apart, rather
- * than fault on every entry.
+ * then lost, so stop at the exit that shows it, before it is handled,
+ * with what tells the causes apart, rather than fault on every entry.
+ * (Only a #VMEXIT saves registers into the VMCB: one check per exit.)
  */
-static void check_dom0_state(struct vcpu *v, struct pcpu *c, const char *when)
+static void check_dom0_state(struct vcpu *v, struct pcpu *c)
 {
 	const struct vmcb *vmcb = v->arch.vmcb;
 	uint64_t rip = vmcb->save.rip, rsp = vmcb->save.rsp;
 
 	if (rip < (uint64_t)__image_start || rip >= (uint64_t)__image_end)
 		return;
-	pr_err("svm: dom0's VMCB holds hypervisor state (%s): rip %lx rsp %lx cr3 %lx\n",
-	       when, rip, rsp, vmcb->save.cr3);
+	pr_err("svm: dom0's VMCB holds hypervisor state: rip %lx rsp %lx cr3 %lx\n",
+	       rip, rsp, vmcb->save.cr3);
 	pr_err("svm: exit %lx info1 %lx info2 %lx exitintinfo %lx eventinj %lx\n",
 	       vmcb->ctrl.exitcode, vmcb->ctrl.exitinfo1, vmcb->ctrl.exitinfo2,
 	       vmcb->ctrl.exitintinfo, vmcb->ctrl.eventinj);
@@ -226,11 +227,10 @@ void svm_run(struct vcpu *v)
 	for (;;) {
 		if (__atomic_exchange_n(&v->arch.flush_tlb, false, __ATOMIC_SEQ_CST))
 			v->arch.vmcb->ctrl.tlb_control = TLB_CONTROL_FLUSH_ALL;
-		check_dom0_state(v, c, "before VMRUN");
 		trace_entry(v->arch.vmcb);
 		svm_vmrun(&v->arch.regs, v->arch.vmcb_pa, c->host_state_pa);
 		trace_exit(v->arch.vmcb);
-		check_dom0_state(v, c, "at the exit");
+		check_dom0_state(v, c);
 		svm_vmexit(v);
 	}
 }

@@ -108,14 +108,21 @@ void fake_p2m_set(struct domain *d, uint64_t gfn, unsigned frame,
 	e->frame = frame;
 }
 
-unsigned fake_give(struct domain *d, uint64_t gfn, bool writable)
+unsigned fake_new_frame(uint16_t owner)
 {
 	unsigned f = next_frame++;
 
 	if (f >= FAKE_NR_FRAMES)
-		harness_bug(__FILE__, __LINE__, "fake_give: out of frames");
-	pages[f].owner = d->id;
+		harness_bug(__FILE__, __LINE__, "fake_new_frame: out of frames");
+	pages[f].owner = owner;
 	pages[f].flags = PGF_allocated;
+	return f;
+}
+
+unsigned fake_give(struct domain *d, uint64_t gfn, bool writable)
+{
+	unsigned f = fake_new_frame(d->id);
+
 	fake_p2m_set(d, gfn, f, writable);
 	return f;
 }
@@ -127,17 +134,6 @@ void fake_p2m_clear(struct domain *d, uint64_t gfn)
 	if (!e)
 		harness_bug(__FILE__, __LINE__, "fake_p2m_clear: out of range");
 	memset(e, 0, sizeof(*e));
-}
-
-unsigned fake_new_frame(uint16_t owner)
-{
-	unsigned f = next_frame++;
-
-	if (f >= FAKE_NR_FRAMES)
-		harness_bug(__FILE__, __LINE__, "fake_new_frame: out of frames");
-	pages[f].owner = owner;
-	pages[f].flags = PGF_allocated;
-	return f;
 }
 
 void fake_frame_not_pool(unsigned frame)
@@ -251,6 +247,15 @@ void *arch_phys_to_virt(paddr_t pa)
 	return &mem[0][0] + (pa - FAKE_MEM_BASE);
 }
 
+paddr_t arch_virt_to_phys(const void *va)
+{
+	uintptr_t off = (uintptr_t)va - (uintptr_t)mem;
+
+	if (off >= sizeof(mem))
+		harness_bug(__FILE__, __LINE__, "arch_virt_to_phys: not fake RAM");
+	return FAKE_MEM_BASE + off;
+}
+
 /* ---- p2m and pages ------------------------------------------------------ */
 
 static void need_lock(struct domain *d, const char *who)
@@ -272,7 +277,7 @@ int p2m_lookup(struct domain *d, uint64_t gfn, paddr_t *mfn, bool *writable)
 	return 0;
 }
 
-static int frame_of(paddr_t mfn)
+int fake_frame_of(paddr_t mfn)
 {
 	if (mfn < FAKE_MEM_BASE || mfn >= FAKE_MFN(FAKE_NR_FRAMES) ||
 	    (mfn & 4095))
@@ -282,7 +287,7 @@ static int frame_of(paddr_t mfn)
 
 struct page_info *mfn_to_page(paddr_t mfn)
 {
-	int f = frame_of(mfn);
+	int f = fake_frame_of(mfn);
 
 	return f < 0 || not_pool[f] ? NULL : &pages[f];
 }
@@ -309,7 +314,7 @@ void page_put_ref(paddr_t mfn)
 int p2m_map_grant(struct domain *d, paddr_t mfn, bool readonly)
 {
 	struct page_info *pg = mfn_to_page(mfn);
-	int f = frame_of(mfn);
+	int f = fake_frame_of(mfn);
 
 	need_lock(d, "p2m_map_grant without dom0->lock");
 	if (!d->privileged)
@@ -330,7 +335,7 @@ int p2m_map_grant(struct domain *d, paddr_t mfn, bool readonly)
 
 int p2m_unmap_grant(struct domain *d, paddr_t mfn, bool readonly)
 {
-	int f = frame_of(mfn);
+	int f = fake_frame_of(mfn);
 
 	need_lock(d, "p2m_unmap_grant without dom0->lock");
 	if (f < 0 || !fake_grant_maps[f].all ||

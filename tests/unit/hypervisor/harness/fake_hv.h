@@ -45,6 +45,8 @@ void fake_p2m_clear(struct domain *d, uint64_t gfn);
 unsigned fake_new_frame(uint16_t owner);
 /* A frame that is not in the pool (like dom0's own RAM). */
 void fake_frame_not_pool(unsigned frame);
+/* The fake frame at machine address mfn, or -1 if it is not one. */
+int fake_frame_of(paddr_t mfn);
 /* Host pointer to frame i, and to d's gfn (NULL if unmapped). */
 void *fake_frame(unsigned i);
 void *fake_gfn_ptr(struct domain *d, uint64_t gfn);
