@@ -48,4 +48,41 @@ KEEL_ABI_SIZE_CHECK(struct keel_ioctl_gntdev_unmap_grant, 8);
 #define KEEL_IOCTL_GNTDEV_UNMAP_GRANT \
 	_IOW('K', 0x21, struct keel_ioctl_gntdev_unmap_grant)
 
+
+/*
+ * COPY: copy bytes between granted pages of other domains and this
+ * process's memory, in one ioctl for up to KEEL_GNTDEV_COPY_MAX segments
+ * (the module issues KEEL_GNTTABOP_copy in batches of 64).  Each segment
+ * stays within one page on both sides: (addr % 4096) + len <= 4096 and
+ * offset + len <= 4096.  KEEL_GNTDEV_COPY_TO_GUEST copies from addr into
+ * the grant (a read request's data), otherwise from the grant into addr.
+ * The ioctl returns 0 when every segment was tried; each carries its own
+ * status (0 or a negative errno: EACCES, EINVAL, ESRCH, EFAULT for an
+ * unusable addr).  -1 with errno for the call itself: EINVAL (count 0 or
+ * too many, pad not 0), EFAULT (the array), ENOMEM.
+ */
+#define KEEL_GNTDEV_COPY_TO_GUEST (1u << 0)
+#define KEEL_GNTDEV_COPY_MAX      1024
+
+struct keel_ioctl_gntdev_copy_seg {
+	uint64_t addr;             /* IN: this process's buffer                */
+	uint32_t ref;              /* IN: the grant                            */
+	uint16_t domid;            /* IN: its granter                          */
+	uint16_t offset;           /* IN: byte offset in the granted page      */
+	uint16_t len;              /* IN: 1 .. 4096                            */
+	uint16_t flags;            /* IN: KEEL_GNTDEV_COPY_*                   */
+	int32_t  status;           /* OUT: 0 or -errno                         */
+};
+KEEL_ABI_SIZE_CHECK(struct keel_ioctl_gntdev_copy_seg, 24);
+
+struct keel_ioctl_gntdev_copy {
+	uint64_t segs;             /* IN: address of the segment array         */
+	uint32_t count;            /* IN: 1 .. KEEL_GNTDEV_COPY_MAX            */
+	uint32_t pad;              /* IN: 0                                    */
+};
+KEEL_ABI_SIZE_CHECK(struct keel_ioctl_gntdev_copy, 16);
+
+#define KEEL_IOCTL_GNTDEV_COPY \
+	_IOW('K', 0x22, struct keel_ioctl_gntdev_copy)
+
 #endif
