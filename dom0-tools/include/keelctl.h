@@ -223,5 +223,21 @@ void keel_gnt_close(struct keel_gnt *g);
 void *keel_gnt_map(struct keel_gnt *g, uint16_t domid, uint32_t ref,
 		   int prot);
 int keel_gnt_unmap(struct keel_gnt *g, void *addr);
+/*
+ * Maps n grants of one domain contiguously (a multi-page ring): all or
+ * nothing, NULL with errno set as keel_gnt_map.  Undo with
+ * keel_gnt_unmap_pages(g, addr, n).
+ */
+void *keel_gnt_map_pages(struct keel_gnt *g, uint16_t domid,
+			 const uint32_t *refs, size_t n, int prot);
+int keel_gnt_unmap_pages(struct keel_gnt *g, void *addr, size_t n);
+/*
+ * Copies between granted pages and this process's memory: segs[0 .. n-1]
+ * (public/dom0/gntdev.h; n up to KEEL_GNTDEV_COPY_MAX per ioctl, more are
+ * split).  Returns 0 once every segment was tried -- each has its own
+ * status (0 or -errno) -- or -errno for the call (EINVAL, EFAULT, ENOMEM).
+ */
+int keel_gnt_copy(struct keel_gnt *g, struct keel_ioctl_gntdev_copy_seg *segs,
+		  size_t n);
 
 #endif

@@ -11,6 +11,10 @@
  * UNMAP_GRANT or when the file is released (which cannot happen while a
  * vma of it exists: each holds a reference to the file).
  *
+ * COPY needs no instance state: it pins each segment's user page for the
+ * length of the call, names it to the hypervisor by its dom0 frame (dom0's
+ * frames are machine frames) and lets KEEL_GNTTABOP_copy move the bytes.
+ *
  * Locking: inst->lock (a mutex) protects the instance's list.
  */
 #include "keel.h"
@@ -23,6 +27,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include <public/keel.h>
 #include <public/grant_table.h>
@@ -133,6 +138,105 @@ static long ioctl_unmap_grant(struct gnt_inst *inst, void __user *uarg)
 	return 0;
 }
 
+/*
+ * Checks one segment, pins its user page and fills the hypervisor's copy
+ * op.  Returns 0 with *page pinned, or the segment's -errno.
+ */
+static int copy_prepare(const struct keel_ioctl_gntdev_copy_seg *seg,
+			struct keel_gnttab_copy *op, struct page **page)
+{
+	bool to_guest = seg->flags & KEEL_GNTDEV_COPY_TO_GUEST;
+	unsigned long in_page = seg->addr & ~PAGE_MASK;
+	struct keel_gnttab_copy_ptr local = { 0 }, remote = { 0 };
+
+	if ((seg->flags & ~KEEL_GNTDEV_COPY_TO_GUEST) || seg->len == 0 ||
+	    seg->len > PAGE_SIZE || in_page + seg->len > PAGE_SIZE ||
+	    (unsigned long)seg->offset + seg->len > PAGE_SIZE)
+		return -EINVAL;
+	if (get_user_pages_fast(seg->addr & PAGE_MASK, 1,
+				to_guest ? 0 : FOLL_WRITE, page) != 1)
+		return -EFAULT;
+	local.ref_or_gfn = page_to_pfn(*page);
+	local.domid = KEEL_DOMID_SELF;
+	local.offset = in_page;
+	remote.ref_or_gfn = seg->ref;
+	remote.domid = seg->domid;
+	remote.offset = seg->offset;
+	memset(op, 0, sizeof(*op));
+	op->source = to_guest ? local : remote;
+	op->dest = to_guest ? remote : local;
+	op->len = seg->len;
+	op->flags = to_guest ? KEEL_GNTCOPY_dest_gref : KEEL_GNTCOPY_source_gref;
+	return 0;
+}
+
+/* One hypercall for up to KEEL_GNTTAB_BATCH_MAX prepared segments; stores
+ * each status and releases the pages (dirtied where the guest wrote). */
+static void copy_batch(struct keel_ioctl_gntdev_copy_seg *segs,
+		       struct keel_gnttab_copy *ops, struct page **pages,
+		       const u32 *idx, unsigned int n)
+{
+	long rc = keel_hypercall_buf(KEEL_HC_grant_table, KEEL_GNTTABOP_copy,
+				     ops, n * sizeof(*ops), n, sizeof(*ops),
+				     0);
+	unsigned int j;
+
+	for (j = 0; j < n; j++) {
+		struct keel_ioctl_gntdev_copy_seg *seg = &segs[idx[j]];
+
+		seg->status = rc ? (s32)rc : ops[j].status;
+		if (!seg->status && !(seg->flags & KEEL_GNTDEV_COPY_TO_GUEST))
+			set_page_dirty_lock(pages[j]);
+		put_page(pages[j]);
+	}
+}
+
+static long ioctl_copy(void __user *uarg)
+{
+	struct keel_ioctl_gntdev_copy in;
+	struct keel_ioctl_gntdev_copy_seg *segs;
+	struct keel_gnttab_copy *ops;
+	struct page **pages;
+	void __user *useg;
+	u32 *idx;
+	size_t bytes;
+	unsigned int i, n;
+	long rc = -ENOMEM;
+
+	if (copy_from_user(&in, uarg, sizeof(in)))
+		return -EFAULT;
+	if (in.pad || in.count == 0 || in.count > KEEL_GNTDEV_COPY_MAX)
+		return -EINVAL;
+	bytes = (size_t)in.count * sizeof(*segs);
+	useg = u64_to_user_ptr(in.segs);
+	segs = kvmalloc(bytes, GFP_KERNEL);
+	ops = kmalloc_array(KEEL_GNTTAB_BATCH_MAX, sizeof(*ops), GFP_KERNEL);
+	pages = kmalloc_array(KEEL_GNTTAB_BATCH_MAX, sizeof(*pages), GFP_KERNEL);
+	idx = kmalloc_array(KEEL_GNTTAB_BATCH_MAX, sizeof(*idx), GFP_KERNEL);
+	if (!segs || !ops || !pages || !idx)
+		goto out_free;
+	rc = -EFAULT;
+	if (copy_from_user(segs, useg, bytes))
+		goto out_free;
+	for (i = 0; i < in.count;) {
+		for (n = 0; i < in.count && n < KEEL_GNTTAB_BATCH_MAX; i++) {
+			segs[i].status = copy_prepare(&segs[i], &ops[n],
+						      &pages[n]);
+			if (!segs[i].status)
+				idx[n++] = i;
+		}
+		if (n)
+			copy_batch(segs, ops, pages, idx, n);
+	}
+	rc = copy_to_user(useg, segs, bytes) ? -EFAULT : 0;
+out_free:
+	kfree(idx);
+	kfree(pages);
+	kfree(ops);
+	kvfree(segs);
+	return rc;
+}
+
 static long gntdev_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -143,6 +247,8 @@ static long gntdev_ioctl(struct file *file, unsigned int cmd,
 		return ioctl_map_grant(inst, (void __user *)arg);
 	case KEEL_IOCTL_GNTDEV_UNMAP_GRANT:
 		return ioctl_unmap_grant(inst, (void __user *)arg);
+	case KEEL_IOCTL_GNTDEV_COPY:
+		return ioctl_copy((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

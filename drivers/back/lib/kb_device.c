@@ -1,0 +1,380 @@
+/*
+ * libkeelback: one device's life cycle -- what the handshake decided
+ * (kb_state.c) carried out: setup (the class's connect(), InitWait),
+ * connect (map the ring, bind the port, Connected), service (copy out,
+ * serve, push, notify), teardown (unbind, unmap, disconnect(), Closed).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <public/io/xenbus.h>
+
+#include "kb_private.h"
+
+#define RING_REF_MAX 0xffffffffUL
+#define PORT_MAX     4095UL
+
+struct kb_device *kb_dev_new(struct kb_backend *b, uint16_t domid,
+			     uint32_t devid)
+{
+	struct kb_device *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->b = b;
+	d->domid = domid;
+	d->devid = devid;
+	d->port = -1;
+	snprintf(d->be_path, sizeof(d->be_path), "%s/%u/%u", b->class_path,
+		 domid, devid);
+	snprintf(d->fe_path, sizeof(d->fe_path), "/local/domain/%u/device/%s/%u",
+		 domid, b->cfg.ops->device_class, devid);
+	return d;
+}
+
+void kb_dev_free(struct kb_device *d)
+{
+	char path[KB_PATH_MAX + 16];
+
+	if (d->fe_watched) {
+		snprintf(path, sizeof(path), "%s/state", d->fe_path);
+		kxs_unwatch(d->b->xs, path, "fe");
+	}
+	free(d);
+}
+
+static void write_state(struct kb_device *d, int state)
+{
+	char v[4];
+
+	snprintf(v, sizeof(v), "%d", state);
+	kb_write_str(d->b, d->be_path, "state", v);
+}
+
+void kb_dev_unmap(struct kb_device *d)
+{
+	if (d->port >= 0)
+		keel_evtchn_unbind(d->b->ev, (uint32_t)d->port);
+	if (d->ring_map)
+		keel_gnt_unmap_pages(d->b->gnt, d->ring_map, d->ring_pages);
+	d->port = -1;
+	d->ring_map = NULL;
+	d->connected = false;
+	d->more = false;
+}
+
+void kb_dev_teardown(struct kb_device *d, bool write)
+{
+	bool was = d->setup || d->connected;
+
+	kb_dev_unmap(d);
+	if (d->setup && d->b->cfg.ops->disconnect)
+		d->b->cfg.ops->disconnect(d);
+	d->setup = false;
+	d->stale_valid = false;
+	if (write)
+		write_state(d, KEEL_XBS_CLOSED);
+	if (was)
+		kb_dev_log(d, KEEL_LOG_INFO, "disconnected");
+}
+
+/* The frontend's ring keys as one string: "order:ref0,ref1,...:port",
+ * or "" when incomplete.  Only compared, never parsed again. */
+static void ring_keys(struct kb_device *d, char *out, size_t size)
+{
+	unsigned long order = 0, v, port;
+	size_t len;
+	char key[32];
+
+	out[0] = '\0';
+	if (kb_read_uint(d->b, d->fe_path, "ring-page-order",
+			 d->b->cfg.ops->max_ring_order, &order) < 0)
+		order = 0;
+	len = (size_t)snprintf(out, size, "%lu:", order);
+	for (unsigned int i = 0; i < (1u << order); i++) {
+		if (order == 0)
+			snprintf(key, sizeof(key), "ring-ref");
+		else
+			snprintf(key, sizeof(key), "ring-ref%u", i);
+		if (kb_read_uint(d->b, d->fe_path, key, RING_REF_MAX, &v) < 0)
+			goto incomplete;
+		len += (size_t)snprintf(out + len, size - len, "%lu,", v);
+		if (len >= size)
+			goto incomplete;
+	}
+	if (kb_read_uint(d->b, d->fe_path, "event-channel", PORT_MAX, &port) < 0)
+		goto incomplete;
+	snprintf(out + len, size - len, ":%lu", port);
+	return;
+
+incomplete:
+	out[0] = '\0';
+}
+
+static void do_setup(struct kb_device *d, int fe_state)
+{
+	const struct kb_ops *ops = d->b->cfg.ops;
+	int rc;
+
+	rc = ops->connect(d);
+	if (rc < 0) {
+		d->failed = true;
+		write_state(d, KEEL_XBS_CLOSED);
+		return;
+	}
+	d->setup = true;
+	kb_dev_printf(d, "max-ring-page-order", "%u", ops->max_ring_order);
+	/* A frontend past Initialising has a ring from before our offer (we
+	 * restarted): connect only to the one it makes for this offer. */
+	d->stale_valid = fe_state == KEEL_XBS_INITIALISED ||
+			 fe_state == KEEL_XBS_CONNECTED;
+	if (d->stale_valid)
+		ring_keys(d, d->stale_keys, sizeof(d->stale_keys));
+	write_state(d, KEEL_XBS_INITWAIT);
+	kb_dev_log(d, KEEL_LOG_INFO, "offered (InitWait)%s",
+		   d->stale_valid ? ", frontend has a ring from before" : "");
+}
+
+/* Maps the ring and binds the port; Connected.  On a bad key or a failed
+ * map the device is closed: the frontend broke the protocol. */
+static void do_connect(struct kb_device *d)
+{
+	const struct kb_ops *ops = d->b->cfg.ops;
+	unsigned long order = 0, port, v;
+	uint32_t refs[1u << KEEL_RING_MAX_ORDER];
+	char key[32];
+	long local;
+
+	if (kb_read_uint(d->b, d->fe_path, "ring-page-order", ops->max_ring_order,
+			 &order) == -EINVAL) {
+		kb_dev_close(d, "bad ring-page-order");
+		return;
+	}
+	for (unsigned int i = 0; i < (1u << order); i++) {
+		if (order == 0)
+			snprintf(key, sizeof(key), "ring-ref");
+		else
+			snprintf(key, sizeof(key), "ring-ref%u", i);
+		if (kb_read_uint(d->b, d->fe_path, key, RING_REF_MAX, &v) < 0) {
+			kb_dev_close(d, "missing or bad ring-ref");
+			return;
+		}
+		refs[i] = (uint32_t)v;
+	}
+	if (kb_read_uint(d->b, d->fe_path, "event-channel", PORT_MAX, &port) < 0) {
+		kb_dev_close(d, "missing or bad event-channel");
+		return;
+	}
+	d->ring_pages = 1u << order;
+	d->ring_map = keel_gnt_map_pages(d->b->gnt, d->domid, refs,
+					 d->ring_pages, PROT_READ | PROT_WRITE);
+	if (!d->ring_map) {
+		kb_dev_close(d, "cannot map the ring");
+		return;
+	}
+	if (kb_ring_init(&d->ring, d->ring_map, d->ring_pages * KEEL_PAGE_SIZE,
+			 ops->slot_size, ops->req_size, ops->rsp_size) < 0) {
+		kb_dev_close(d, "ring too small");
+		return;
+	}
+	local = keel_evtchn_bind_interdomain(d->b->ev, d->domid, (uint32_t)port);
+	if (local < 0) {
+		kb_dev_close(d, "cannot bind the event channel");
+		return;
+	}
+	d->port = local;
+	d->connected = true;
+	write_state(d, KEEL_XBS_CONNECTED);
+	kb_dev_log(d, KEEL_LOG_INFO, "connected: %u ring page(s), %u slots, port %lu",
+		   d->ring_pages, d->ring.size, port);
+	/* Requests queued before we bound raised no event here. */
+	kb_dev_service(d);
+}
+
+static int read_state(struct kb_device *d, const char *dir)
+{
+	unsigned long v;
+
+	return kb_read_uint(d->b, dir, "state", 255, &v) < 0 ? 0 : (int)v;
+}
+
+static bool domain_alive(struct kb_device *d)
+{
+	struct keel_dominfo info;
+
+	if (keel_domain_getinfo(d->b->ctl, d->domid, &info) < 0)
+		return false;
+	return !(info.flags & (KEEL_DOMINF_dying | KEEL_DOMINF_shutdown));
+}
+
+void kb_dev_update(struct kb_device *d)
+{
+	struct kb_view v = { 0 };
+	unsigned long online = 0;
+	char path[KB_PATH_MAX + 16], keys[64];
+	enum kb_action a;
+
+	if (!d->fe_watched) {
+		snprintf(path, sizeof(path), "%s/state", d->fe_path);
+		d->fe_watched = kxs_watch(d->b->xs, path, "fe") == 0;
+	}
+	v.alive = domain_alive(d);
+	v.online = kb_read_uint(d->b, d->be_path, "online", 1, &online) == 0 &&
+		   online == 1;
+	v.be_state = read_state(d, d->be_path);
+	v.fe_state = read_state(d, d->fe_path);
+	v.setup = d->setup;
+	v.connected = d->connected;
+	v.failed = d->failed;
+	if (d->setup && !d->connected && d->stale_valid &&
+	    v.fe_state == KEEL_XBS_INITIALISED) {
+		ring_keys(d, keys, sizeof(keys));
+		v.fe_stale = !keys[0] || strcmp(keys, d->stale_keys) == 0;
+	}
+	a = kb_decide(&v);
+	if (a != KB_ACT_NONE)
+		kb_dev_log(d, KEEL_LOG_DEBUG, "backend %s, frontend %s: %s",
+			   kb_state_name(v.be_state), kb_state_name(v.fe_state),
+			   kb_action_name(a));
+	switch (a) {
+	case KB_ACT_NONE:
+		break;
+	case KB_ACT_SETUP:
+		do_setup(d, v.fe_state);
+		break;
+	case KB_ACT_CONNECT:
+		do_connect(d);
+		break;
+	case KB_ACT_RECONNECT:
+		kb_dev_unmap(d);
+		d->stale_valid = false;
+		write_state(d, KEEL_XBS_INITWAIT);
+		break;
+	case KB_ACT_CLOSE:
+		kb_dev_teardown(d, true);
+		break;
+	case KB_ACT_FORGET:
+		kb_dev_teardown(d, false);
+		break;
+	}
+}
+
+/*
+ * One bounded pass: at most a ring's worth of requests, in batches of a
+ * ring's size, each batch served and answered before the next is taken.
+ * Work left over sets d->more; the loop comes back after the others.
+ */
+void kb_dev_service(struct kb_device *d)
+{
+	const struct kb_ops *ops = d->b->cfg.ops;
+	unsigned int budget = d->ring.size;
+	bool notify = false;
+	int n;
+
+	if (!d->connected)
+		return;
+	d->more = false;
+	while (budget > 0) {
+		n = kb_ring_take(&d->ring, d->b->reqs,
+				 budget < d->ring.size ? budget : d->ring.size);
+		if (n < 0) {
+			kb_dev_close(d, "broken ring (producer index out of range)");
+			return;
+		}
+		if (n == 0) {
+			if (!kb_ring_final_check(&d->ring))
+				break;
+			continue;
+		}
+		memset(d->b->rsps, 0, (size_t)n * ops->rsp_size);
+		ops->serve(d, d->b->reqs, d->b->rsps, (unsigned int)n);
+		if (!d->connected)     /* serve() closed it */
+			return;
+		notify |= kb_ring_push(&d->ring, d->b->rsps, (unsigned int)n);
+		budget -= (unsigned int)n;
+	}
+	if (budget == 0)
+		d->more = true;
+	if (notify)
+		keel_evtchn_notify(d->b->ev, (uint32_t)d->port);
+}
+
+void kb_dev_close(struct kb_device *d, const char *why)
+{
+	kb_dev_log(d, KEEL_LOG_WARN, "closing: %s", why);
+	kb_dev_printf(d, "hotplug-error", "%s", why);
+	d->failed = true;
+	kb_dev_teardown(d, true);
+}
+
+/* ---- the callbacks' accessors ------------------------------------------- */
+
+uint16_t kb_dev_domid(const struct kb_device *d) { return d->domid; }
+uint32_t kb_dev_devid(const struct kb_device *d) { return d->devid; }
+struct kb_backend *kb_dev_backend(struct kb_device *d) { return d->b; }
+void *kb_dev_get(const struct kb_device *d) { return d->user; }
+void kb_dev_set(struct kb_device *d, void *p) { d->user = p; }
+
+int kb_dev_read(struct kb_device *d, const char *key, char **val)
+{
+	char path[KB_PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", d->be_path, key);
+	return kxs_read(d->b->xs, 0, path, val, NULL);
+}
+
+int kb_dev_read_fe(struct kb_device *d, const char *key, char **val)
+{
+	char path[KB_PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", d->fe_path, key);
+	return kxs_read(d->b->xs, 0, path, val, NULL);
+}
+
+int kb_dev_printf(struct kb_device *d, const char *key, const char *fmt, ...)
+{
+	char val[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	return kb_write_str(d->b, d->be_path, key, val);
+}
+
+void kb_dev_fail(struct kb_device *d, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kb_dev_log(d, KEEL_LOG_ERROR, "%s", msg);
+	kb_write_str(d->b, d->be_path, "hotplug-error", msg);
+}
+
+void kb_dev_log(struct kb_device *d, enum keel_log_level level,
+		const char *fmt, ...)
+{
+	char msg[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kb_log(d->b, level, "%s %u/%u: %s", d->b->cfg.ops->device_class,
+	       d->domid, d->devid, msg);
+}
+
+int kb_grant_copy(struct kb_device *d, struct keel_ioctl_gntdev_copy_seg *segs,
+		  size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		segs[i].domid = d->domid;
+	return keel_gnt_copy(d->b->gnt, segs, n);
+}

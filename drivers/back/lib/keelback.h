@@ -1,0 +1,122 @@
+/*
+ * libkeelback: the part every dom0 backend daemon repeats, done once.
+ *
+ * A backend serves one device class (the store's name for it, e.g. "vbd")
+ * for every guest.  The library finds the class's devices in the store
+ * (/local/domain/0/backend/<class>/<domid>/<devid>), runs the XenbusState
+ * handshake with each frontend, maps the frontend's shared ring (one page,
+ * or 2^ring-page-order pages), binds its event channel, copies requests
+ * out of the ring in batches, pushes the responses the device filled in
+ * and notifies when the frontend asked for it, and lets go of everything
+ * when either side closes or the guest dies.  A backend that is killed and
+ * started again finds its devices in the store and offers them again
+ * (state InitWait): the frontend reconnects and resubmits what was in
+ * flight (docs/backends.md, "Restart").
+ *
+ * The device class is a struct kb_ops: sizes and four callbacks.  The
+ * loop is the library's: kb_open(), kb_run(), kb_close().
+ *
+ * Threading: one thread; every callback runs on the thread in kb_run().
+ * Errors are negative errno values; the library never exits.
+ */
+#ifndef KEELBACK_H
+#define KEELBACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <keelctl.h>
+
+struct kb_backend;
+struct kb_device;
+
+struct kb_ops {
+	const char *device_class;  /* store name: "vbd", "vif", "hello"    */
+	uint32_t slot_size;        /* bytes of one ring slot (req | rsp)   */
+	uint32_t req_size;         /* bytes copied out per request          */
+	uint32_t rsp_size;         /* bytes written back per response       */
+	unsigned int max_ring_order; /* 0 .. 4: advertised max-ring-page-order */
+
+	/*
+	 * A device appeared (or the daemon restarted): open what serves it
+	 * and write its parameters with kb_dev_printf().  Returns 0 (the
+	 * library then offers the device: InitWait), or -errno with a reason
+	 * set by kb_dev_fail(): the device is left Closed.  Required.
+	 */
+	int (*connect)(struct kb_device *dev);
+	/*
+	 * n requests copied out of the ring (n * req_size bytes at reqs);
+	 * fill the n responses (n * rsp_size bytes at rsps, zeroed).  Must
+	 * answer every request; it cannot fail as a whole.  Required.
+	 */
+	void (*serve)(struct kb_device *dev, const void *reqs, void *rsps,
+		      unsigned int n);
+	/* The device is going away (closed, detached, guest dead, daemon
+	 * stopping): free what connect() opened.  Optional. */
+	void (*disconnect)(struct kb_device *dev);
+	/* About once a second for every connected device (statistics).
+	 * Optional. */
+	void (*poll)(struct kb_device *dev);
+};
+
+/* Options of kb_open(). */
+struct kb_config {
+	const struct kb_ops *ops;
+	struct keel_logger *log;   /* where messages go (required)         */
+	void *priv;                /* the daemon's own context             */
+};
+
+/*
+ * Opens the hypervisor, event-channel and grant devices and the store.
+ * Returns 0 and *out, or -errno (ENOENT: no /dev/keel, ECONNREFUSED: no
+ * store), having logged why.
+ */
+int kb_open(const struct kb_config *cfg, struct kb_backend **out);
+
+/*
+ * Serves until kb_stop() or SIGTERM/SIGINT (blocked and taken through a
+ * signalfd while it runs).  Returns 0 after a stop or a signal, -errno
+ * when the store connection is lost (the supervisor restarts the daemon).
+ * Every device is disconnected before it returns.
+ */
+int kb_run(struct kb_backend *b);
+void kb_stop(struct kb_backend *b);
+void kb_close(struct kb_backend *b);
+void *kb_priv(struct kb_backend *b);
+
+/* ---- for the callbacks -------------------------------------------------- */
+
+uint16_t kb_dev_domid(const struct kb_device *dev);
+uint32_t kb_dev_devid(const struct kb_device *dev);
+struct kb_backend *kb_dev_backend(struct kb_device *dev);
+/* The device's own pointer, for the daemon's per-device state. */
+void *kb_dev_get(const struct kb_device *dev);
+void kb_dev_set(struct kb_device *dev, void *p);
+
+/* Reads a key of the backend directory (malloc'd in *val) or of the
+ * frontend's (kb_dev_read_fe: guest-written, hostile).  0 or -errno. */
+int kb_dev_read(struct kb_device *dev, const char *key, char **val);
+int kb_dev_read_fe(struct kb_device *dev, const char *key, char **val);
+/* Writes a key of the backend directory.  0 or -errno. */
+int kb_dev_printf(struct kb_device *dev, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Records why connect() failed: logged and written as hotplug-error. */
+void kb_dev_fail(struct kb_device *dev, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void kb_dev_log(struct kb_device *dev, enum keel_log_level level,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Grant copy for the whole batch: fills each segment's domid with the
+ * device's frontend and issues one ioctl (the module splits it into
+ * hypercalls of 64).  0 once tried (each segment has its status), -errno.
+ */
+int kb_grant_copy(struct kb_device *dev, struct keel_ioctl_gntdev_copy_seg *segs,
+		  size_t n);
+
+/* Closes the connection from the backend's side (a broken frontend):
+ * the ring is unmapped and the state set to Closing, then Closed. */
+void kb_dev_close(struct kb_device *dev, const char *why);
+
+#endif
