@@ -75,6 +75,17 @@ int blk_raw_open(const char *path, bool readonly, struct blk_image **out);
 int blk_cow_open(struct blk_image *base, const char *overlay, bool create,
 		 bool readonly, struct blk_image **out);
 
+/* Makes a sparse raw image of sectors * 512 bytes (mode 0600), its size
+ * and name synced; -EEXIST if path exists. */
+int blk_raw_create(const char *path, uint64_t sectors);
+/* An advisory flock on a raw image's file, shared or exclusive, held until
+ * it is closed: -EBUSY if another open file holds a conflicting one. */
+int blk_raw_lock(struct blk_image *img, bool exclusive);
+
+/* For layers: -EINVAL unless sectors [sector, sector + count) are in img. */
+int blk_image_check_range(const struct blk_image *img, uint64_t sector,
+			  uint32_t count);
+
 static inline int blk_image_read(struct blk_image *img, void *buf,
 				 uint64_t sector, uint32_t count)
 {
