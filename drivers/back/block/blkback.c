@@ -103,6 +103,17 @@ static int blk_connect(struct kb_device *dev)
 		goto out;
 	}
 	disk->readonly = spec.readonly || disk->img->readonly;
+	/* Two guests writing one raw file would corrupt it: a writer locks
+	 * it exclusively, readers share (a cow overlay locks itself). */
+	if (strcmp(spec.format, "raw") == 0) {
+		rc = blk_raw_lock(disk->img, !disk->readonly);
+		if (rc < 0) {
+			kb_dev_fail(dev, "image %s is in use by another device",
+				    params);
+			blk_image_close(disk->img);
+			goto out;
+		}
+	}
 	kb_dev_printf(dev, "sectors", "%llu",
 		      (unsigned long long)disk->img->sectors);
 	kb_dev_printf(dev, "sector-size", "%u", KEEL_BLKIF_SECTOR_SIZE);
