@@ -15,6 +15,8 @@ int main(void)
 	srunner_add_suite(sr, suite_balloon());
 	srunner_add_suite(sr, suite_gnttab());
 	srunner_add_suite(sr, suite_mm());
+	srunner_add_suite(sr, suite_blkfront());
+	srunner_add_suite(sr, suite_disk());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

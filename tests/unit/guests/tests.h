@@ -12,5 +12,7 @@ Suite *suite_time(void);
 Suite *suite_balloon(void);
 Suite *suite_gnttab(void);
 Suite *suite_mm(void);
+Suite *suite_blkfront(void);
+Suite *suite_disk(void);
 
 #endif
