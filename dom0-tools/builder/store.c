@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "vbd.h"
 
 static int st_write(struct keel_store *st, const char *path, const char *val)
 {
@@ -92,6 +93,9 @@ int keel_dom_store_remove(struct keel_store *st, uint16_t domid)
 	snprintf(path, sizeof(path), "/vm/%u", domid);
 	rc = st->ops->rm(st->ctx, path);
 	if (rc && rc != -ENOENT && !first)
+		first = rc;
+	rc = keel_vbd_remove_all(st, domid);
+	if (rc && !first)
 		first = rc;
 	rc = st->ops->release(st->ctx, domid);
 	if (rc && rc != -ENOENT && !first)
