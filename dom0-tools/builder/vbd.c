@@ -346,7 +346,7 @@ static int read_key(struct keel_store *st, const char *dir, const char *key,
 static int conflicts(struct keel_store *st, const char *bdir, const struct use *u,
 		     unsigned int nu, const struct use **hit, int *other_rw)
 {
-	char params[KEEL_VBD_PATH_MAX], mode[8], type[8];
+	char params[KEEL_VBD_PATH_MAX], base[KEEL_VBD_PATH_MAX], mode[8], type[8];
 	struct use theirs[2];
 	unsigned int nt = 0, i, j;
 
@@ -356,8 +356,8 @@ static int conflicts(struct keel_store *st, const char *bdir, const struct use *
 		strcpy(mode, "w");
 	use_init(&theirs[nt++], params, strcmp(mode, "r") != 0);
 	if (!read_key(st, bdir, "type", type, sizeof(type)) && !strcmp(type, "cow") &&
-	    !read_key(st, bdir, "base", params, sizeof(params)))
-		use_init(&theirs[nt++], params, 0);
+	    !read_key(st, bdir, "base", base, sizeof(base)))
+		use_init(&theirs[nt++], base, 0);
 	for (i = 0; i < nu; i++)
 		for (j = 0; j < nt; j++)
 			if ((u[i].rw || theirs[j].rw) && same_file(&u[i], &theirs[j])) {
