@@ -103,7 +103,8 @@ int keel_dom_store_remove(struct keel_store *st, uint16_t domid)
 	return first;
 }
 
-static int read_into(struct keel_store *st, const char *path, char *buf, size_t size)
+int keel_store_read_str(struct keel_store *st, const char *path, char *buf,
+			size_t size)
 {
 	char *val;
 	int rc;
@@ -122,7 +123,7 @@ int keel_dom_store_name(struct keel_store *st, uint16_t domid, char *buf,
 	char path[64];
 
 	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
-	return read_into(st, path, buf, size);
+	return keel_store_read_str(st, path, buf, size);
 }
 
 int keel_dom_store_vm_read(struct keel_store *st, uint16_t domid, const char *key,
@@ -131,7 +132,7 @@ int keel_dom_store_vm_read(struct keel_store *st, uint16_t domid, const char *ke
 	char path[96];
 
 	snprintf(path, sizeof(path), "/vm/%u/%s", domid, key);
-	return read_into(st, path, buf, size);
+	return keel_store_read_str(st, path, buf, size);
 }
 
 int keel_dom_store_find(struct keel_store *st, const char *name, uint16_t *domid)

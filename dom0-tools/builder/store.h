@@ -49,6 +49,10 @@ struct keel_store {
 int keel_store_open(struct keel_store *st);
 void keel_store_close(struct keel_store *st);
 
+/* The value at path into buf (cut to size); 0, -ENOENT or -errno. */
+int keel_store_read_str(struct keel_store *st, const char *path, char *buf,
+			size_t size);
+
 /* What the builder writes about a domain. */
 struct keel_dom_store_info {
 	uint16_t domid;

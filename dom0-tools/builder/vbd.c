@@ -330,16 +330,10 @@ static int check_files(const struct keel_vbd *d, char *msg, size_t size)
 static int read_key(struct keel_store *st, const char *dir, const char *key,
 		    char *buf, size_t size)
 {
-	char path[160], *val;
-	int rc;
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	rc = st->ops->read(st->ctx, path, &val);
-	if (rc)
-		return rc;
-	snprintf(buf, size, "%s", val);
-	free(val);
-	return 0;
+	return keel_store_read_str(st, path, buf, size);
 }
 
 /* Does any use of d conflict with one of backend directory bdir? */

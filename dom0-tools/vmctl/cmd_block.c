@@ -164,18 +164,6 @@ int vmctl_block_detach_parse(struct vmctl *v, int argc, char **argv,
 	return 0;
 }
 
-static int list_set(struct vmctl *v, const char *cmd, int opt, const char *arg,
-		    void *p)
-{
-	struct vmctl_block_list_opts *o = p;
-
-	(void)v; (void)cmd; (void)arg;
-	if (opt != 'j')
-		return -EINVAL;
-	o->json = 1;
-	return 0;
-}
-
 int vmctl_block_list_parse(struct vmctl *v, int argc, char **argv,
 			   struct vmctl_block_list_opts *o)
 {
@@ -186,8 +174,8 @@ int vmctl_block_list_parse(struct vmctl *v, int argc, char **argv,
 	int first, rc;
 
 	memset(o, 0, sizeof(*o));
-	rc = vmctl_getopt(v, "block-list", argc, argv, ":j", longopts, list_set, o,
-			  1, &first);
+	rc = vmctl_getopt(v, "block-list", argc, argv, ":j", longopts, vmctl_flag_set,
+			  &o->json, 1, &first);
 	if (!rc)
 		o->domain = argv[first];
 	return rc;
@@ -243,14 +231,11 @@ static long long read_num(struct keel_store *st, const char *dir, const char *ke
 static void read_str(struct keel_store *st, const char *dir, const char *key,
 		     char *buf, size_t size)
 {
-	char path[160], *val;
+	char path[160];
 
-	buf[0] = '\0';
 	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	if (st->ops->read(st->ctx, path, &val))
-		return;
-	snprintf(buf, size, "%s", val);
-	free(val);
+	if (keel_store_read_str(st, path, buf, size))
+		buf[0] = '\0';
 }
 
 /* 1 if the store has the directory (or key) at path. */
@@ -401,8 +386,10 @@ static int json_state(yajl_gen g, const char *k, const char *kname, int state)
 	return vmctl_json_str(g, kname, keel_vbd_state_name(state));
 }
 
-static int json_row(yajl_gen g, const struct vmctl_vbd_row *r)
+static int json_row(yajl_gen g, const void *p)
 {
+	const struct vmctl_vbd_row *r = p;
+
 	if (yajl_gen_map_open(g) != yajl_gen_status_ok ||
 	    vmctl_json_str(g, "vdev", r->vdev) ||
 	    vmctl_json_int(g, "devid", r->devid) ||
@@ -423,31 +410,7 @@ static int json_row(yajl_gen g, const struct vmctl_vbd_row *r)
 
 int vmctl_block_list_json(const struct vmctl_vbd_row *rows, size_t n, char **json)
 {
-	const unsigned char *buf;
-	size_t len, i;
-	yajl_gen g;
-	int rc = -ENOMEM;
-
-	*json = NULL;
-	g = yajl_gen_alloc(NULL);
-	if (!g)
-		return -ENOMEM;
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_config(g, yajl_gen_indent_string, "  ");
-	if (yajl_gen_array_open(g) != yajl_gen_status_ok)
-		goto out_free_gen;
-	for (i = 0; i < n; i++)
-		if (json_row(g, &rows[i]))
-			goto out_free_gen;
-	if (yajl_gen_array_close(g) != yajl_gen_status_ok ||
-	    yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
-		goto out_free_gen;
-	*json = strndup((const char *)buf, len);
-	if (*json)
-		rc = 0;
-out_free_gen:
-	yajl_gen_free(g);
-	return rc;
+	return vmctl_json_array(rows, n, sizeof(*rows), json_row, json);
 }
 
 /* ---- commands ---- */
@@ -627,7 +590,7 @@ static int cmd_block_list(struct vmctl *v, int argc, char **argv)
 	char name[64], *json;
 	size_t n, i;
 	uint16_t id;
-	int ret = VMCTL_FAIL;
+	int rc, ret = VMCTL_OK;
 
 	if (vmctl_block_list_parse(v, argc, argv, &o))
 		return VMCTL_FAIL;
@@ -647,15 +610,9 @@ static int cmd_block_list(struct vmctl *v, int argc, char **argv)
 	if (!o.json) {
 		vmctl_block_list_print(v->out, rows, n);
 	} else {
-		if (vmctl_block_list_json(rows, n, &json)) {
-			vmctl_err(v, "out of memory");
-			goto out_free;
-		}
-		fprintf(v->out, "%s", json);
-		free(json);
+		rc = vmctl_block_list_json(rows, n, &json);
+		ret = vmctl_put_json(v, rc, json);
 	}
-	ret = VMCTL_OK;
-out_free:
 	free(rows);
 	return ret;
 }

@@ -124,15 +124,11 @@ int vmctl_parse_uint(const char *s, unsigned long lo, unsigned long hi,
 	return 0;
 }
 
-static int list_set(struct vmctl *v, const char *cmd, int opt, const char *arg,
-		    void *p)
+int vmctl_flag_set(struct vmctl *v, const char *cmd, int opt, const char *arg,
+		   void *p)
 {
-	struct vmctl_list_opts *o = p;
-
-	(void)v; (void)cmd; (void)arg;
-	if (opt != 'j')
-		return -EINVAL;
-	o->json = 1;
+	(void)v; (void)cmd; (void)opt; (void)arg;
+	*(int *)p = 1;
 	return 0;
 }
 
@@ -146,7 +142,8 @@ int vmctl_list_parse(struct vmctl *v, int argc, char **argv,
 	int first;
 
 	memset(o, 0, sizeof(*o));
-	return vmctl_getopt(v, "list", argc, argv, "+:j", longopts, list_set, o, 0, &first);
+	return vmctl_getopt(v, "list", argc, argv, "+:j", longopts, vmctl_flag_set,
+			    &o->json, 0, &first);
 }
 
 static int shutdown_set(struct vmctl *v, const char *cmd, int opt,
@@ -338,6 +335,17 @@ int vmctl_not_dom0(struct vmctl *v, const char *cmd, uint16_t domid)
 	return 0;
 }
 
+int vmctl_put_json(struct vmctl *v, int rc, char *json)
+{
+	if (rc) {
+		vmctl_err(v, "out of memory");
+		return VMCTL_FAIL;
+	}
+	fprintf(v->out, "%s", json);
+	free(json);
+	return VMCTL_OK;
+}
+
 /* ---- commands ---- */
 
 static int cmd_create(struct vmctl *v, int argc, char **argv)
@@ -441,15 +449,11 @@ static int cmd_list(struct vmctl *v, int argc, char **argv)
 	}
 	if (!o.json) {
 		vmctl_list_print(v->out, rows, n);
+		ret = VMCTL_OK;
 	} else {
-		if (vmctl_list_json(rows, n, &json)) {
-			vmctl_err(v, "out of memory");
-			goto out_free;
-		}
-		fprintf(v->out, "%s", json);
-		free(json);
+		rc = vmctl_list_json(rows, n, &json);
+		ret = vmctl_put_json(v, rc, json);
 	}
-	ret = VMCTL_OK;
 out_free:
 	free(rows);
 	return ret;

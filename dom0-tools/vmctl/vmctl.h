@@ -138,8 +138,14 @@ const char *vmctl_dom_state(const struct keel_dominfo *info);
 /* Prints the `vmctl list` table. */
 void vmctl_list_print(FILE *out, const struct vmctl_dom_row *rows, size_t n);
 
-/* yajl helpers: a map key, then "key": "string" and "key": integer. */
+/*
+ * yajl helpers: a map key, then "key": "string" and "key": integer; and an
+ * indented array of n objects, row() writing each (0 or -ENOMEM), as a
+ * malloc'd string in *json (0 or -ENOMEM).
+ */
 struct yajl_gen_t;
+int vmctl_json_array(const void *rows, size_t n, size_t size,
+		     int (*row)(struct yajl_gen_t *g, const void *row), char **json);
 int vmctl_json_key(struct yajl_gen_t *g, const char *k);
 int vmctl_json_str(struct yajl_gen_t *g, const char *k, const char *v);
 int vmctl_json_int(struct yajl_gen_t *g, const char *k, uint64_t v);
@@ -207,6 +213,13 @@ int vmctl_getopt(struct vmctl *v, const char *cmd, int argc, char **argv,
 /* A set() for commands without options: refuses every one. */
 int vmctl_no_opts(struct vmctl *v, const char *cmd, int opt, const char *arg,
 		  void *p);
+
+/* Prints json and frees it (rc 0), or says out of memory; VMCTL_OK / _FAIL. */
+int vmctl_put_json(struct vmctl *v, int rc, char *json);
+
+/* A set() for commands with one flag (--json): p is the int it sets to 1. */
+int vmctl_flag_set(struct vmctl *v, const char *cmd, int opt, const char *arg,
+		   void *p);
 
 /* A decimal number in [lo, hi] into *out; 0 or -EINVAL. */
 int vmctl_parse_uint(const char *s, unsigned long lo, unsigned long hi,
