@@ -1,6 +1,7 @@
 # Keel: a Xen-style split-driver hypervisor.  See README.md.
 #
-#   make run     build everything and boot it in QEMU (serial on this terminal)
+#   make run     build everything and boot it in QEMU (serial on this terminal;
+#                dom0's data disk: DATA_IMG, DATA_SIZE=2G, see mk/config.mk)
 #   make check   build everything and run every test
 #   make bench   run the benchmarks (docs/benchmarks.md)
 #
@@ -54,8 +55,17 @@ initramfs: dom0-tools xenstore guests dom0-kernel
 iso: hypervisor initramfs
 	$(MAKE) -C dom0-tools/initramfs iso
 
-run: iso
-	sh mk/run-qemu.sh $(ISO) $(MEM) $(SMP) "$(HV_ARGS)"
+# The data disk is made once (sparse) and kept; DATA_IMG= runs without it.
+run: iso $(DATA_IMG)
+	DATA_IMG="$(DATA_IMG)" DATA_CACHE="$(DATA_CACHE)" \
+	  sh mk/run-qemu.sh $(ISO) $(MEM) $(SMP) "$(HV_ARGS)"
+
+ifneq ($(DATA_IMG),)
+$(DATA_IMG):
+	@mkdir -p $(dir $@)
+	truncate -s $(DATA_SIZE) $@.tmp && mv $@.tmp $@
+	@echo "run: made dom0's data disk $@ ($(DATA_SIZE), sparse; dom0 formats it on first boot)"
+endif
 
 unit-check: deps
 	$(MAKE) -C tests unit
@@ -72,5 +82,7 @@ bench: all
 fuzz: deps
 	$(MAKE) -C xenstore fuzz
 
+# Keeps dom0's data disk (guest images live on it): rm it yourself.
 clean:
-	rm -rf $(BUILD)
+	@if [ -d $(BUILD) ]; then \
+	  find $(BUILD) -mindepth 1 -maxdepth 1 ! -name $(notdir $(DATA_IMG)) -exec rm -rf {} +; fi

@@ -13,4 +13,12 @@ HV_ARGS  ?=
 QEMU     ?= qemu-system-x86_64
 QEMU_MACHINE ?= -machine pc -cpu max -accel tcg
 
+# dom0's data disk for `make run` (docs/dom0.md): a host image file QEMU
+# attaches as a virtio disk, mounted in dom0 at /var/lib/keel.  Created
+# sparse, DATA_SIZE big, when missing; kept across runs (delete it to start
+# afresh).  DATA_IMG= (empty) boots without it.  DATA_CACHE is QEMU's cache=.
+DATA_IMG   ?= $(BUILD)/dom0-data.img
+DATA_SIZE  ?= 2G
+DATA_CACHE ?= writeback
+
 BUILD    ?= $(TOP)/build

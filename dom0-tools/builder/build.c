@@ -242,6 +242,38 @@ int keel_domain_teardown(struct keel_ctl *h, struct keel_store *st, uint16_t dom
 	return rc ? rc : rc2;
 }
 
+/* The checks of the disk lines that need the file system and the store. */
+static int check_disks(struct keel_build *b)
+{
+	const struct keel_domcfg *cfg = b->cfg;
+	const char *file = b->config_name ? b->config_name : b->config_path;
+	char msg[KEEL_VBD_MSG_MAX];
+	unsigned int bad;
+	int rc;
+
+	rc = keel_vbd_check(b->st, 0, cfg->disks, cfg->nr_disks, &bad, msg, sizeof(msg));
+	if (!rc)
+		return 0;
+	b->config_error = 1;
+	return fail(b, rc, "%.200s:%u: disk: %s", file && file[0] ? file : cfg->name,
+		    cfg->disks[bad].line, msg);
+}
+
+static int add_disks(struct keel_build *b)
+{
+	const struct keel_domcfg *cfg = b->cfg;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < cfg->nr_disks; i++) {
+		rc = keel_vbd_add(b->st, b->domid, &cfg->disks[i]);
+		if (rc)
+			return fail(b, rc, "cannot write the store entries of disk %s: %s",
+				    cfg->disks[i].vdev, strerror(-rc));
+	}
+	return 0;
+}
+
 int keel_build_domain(struct keel_build *b)
 {
 	const struct keel_domcfg *cfg = b->cfg;
@@ -258,6 +290,7 @@ int keel_build_domain(struct keel_build *b)
 	int rc;
 
 	b->error[0] = '\0';
+	b->config_error = 0;
 	b->domid = KEEL_DOMID_INVALID;
 
 	rc = keel_dom_store_find(b->st, cfg->name, &other);
@@ -266,6 +299,9 @@ int keel_build_domain(struct keel_build *b)
 			    cfg->name, other);
 	if (rc != -ENOENT)
 		return fail(b, rc, "cannot read the store: %s", strerror(-rc));
+	rc = check_disks(b);
+	if (rc)
+		return rc;
 
 	rc = read_kernel(b, &file, &len);
 	if (rc)
@@ -362,6 +398,9 @@ int keel_build_domain(struct keel_build *b)
 		fail(b, rc, "cannot write its store keys: %s", strerror(-rc));
 		goto err_store;
 	}
+	rc = add_disks(b);
+	if (rc)
+		goto err_store;
 
 	if (!b->paused) {
 		rc = keel_domain_unpause(b->h, b->domid);

@@ -44,17 +44,21 @@ struct keel_build {
 	struct keel_store *st;
 	const struct keel_domcfg *cfg;
 	const char *config_path;        /* kept in /vm/<id>/config-path; may be "" */
+	const char *config_name;        /* for messages; NULL: config_path */
 	int paused;                     /* leave it paused */
 	/* OUT */
 	uint16_t domid;
 	char error[512];                /* why it failed: "not enough free memory ..." */
+	int config_error;               /* error is "FILE:LINE: KEY: ..." about cfg */
 };
 
 /*
  * Builds and starts the domain b->cfg describes.  Returns 0 with b->domid
  * set, or -errno with b->error set and nothing left behind (domain
  * destroyed, store keys removed).  -EEXIST: a domain has that name already;
- * -ENOMEM: not enough free memory; -ENOEXEC: a bad kernel image.
+ * -ENOMEM: not enough free memory; -ENOEXEC: a bad kernel image; a disk
+ * that keel_vbd_check() refuses sets config_error (nothing was created).
+ * The disks' store directories are written before the guest runs.
  */
 int keel_build_domain(struct keel_build *b);
 

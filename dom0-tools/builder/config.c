@@ -19,13 +19,33 @@
 
 enum val_type { VAL_INT, VAL_STR, VAL_WORD, VAL_LIST };
 
+/* An item of a list, kept for the keys that use them (disk). */
+struct val_item {
+	enum val_type type;
+	unsigned int line;
+	char *str;                 /* malloc'd text */
+};
+
 struct val {
 	enum val_type type;
 	long long num;             /* VAL_INT */
 	int num_overflow;          /* VAL_INT that did not fit */
 	char str[CFG_VALUE_MAX];   /* VAL_STR, VAL_WORD: the text */
 	unsigned int nr_items;     /* VAL_LIST */
+	struct val_item *items;    /* VAL_LIST: nr_items of them (malloc'd) */
 };
+
+static void val_free_items(struct val *v)
+{
+	unsigned int i;
+
+	if (!v->items)
+		return;
+	for (i = 0; i < v->nr_items; i++)
+		free(v->items[i].str);
+	free(v->items);
+	v->items = NULL;
+}
 
 struct scan {
 	const char *p, *end;
@@ -210,7 +230,7 @@ static int scan_scalar(struct scan *s, const char *key, struct val *v)
 /* [ item, item, ... ] over any number of lines; items are counted. */
 static int scan_list(struct scan *s, const char *key, struct val *v)
 {
-	unsigned int line = s->line;
+	unsigned int line = s->line, item_line;
 	struct val *item;
 	int rc = 0;
 
@@ -222,6 +242,12 @@ static int scan_list(struct scan *s, const char *key, struct val *v)
 	s->p++;
 	v->type = VAL_LIST;
 	v->nr_items = 0;
+	v->items = calloc(CFG_LIST_MAX, sizeof(*v->items));
+	if (!v->items) {
+		free(item);
+		set_error(s, line, key, "out of memory");
+		return -ENOMEM;
+	}
 	for (;;) {
 		skip_space_lines(s);
 		if (at_end(s)) {
@@ -239,12 +265,21 @@ static int scan_list(struct scan *s, const char *key, struct val *v)
 			break;
 		}
 		memset(item, 0, sizeof(*item));
+		item_line = s->line;
 		rc = scan_scalar(s, key, item);
 		if (rc)
 			break;
-		if (++v->nr_items > CFG_LIST_MAX) {
+		if (v->nr_items >= CFG_LIST_MAX) {
 			set_error(s, line, key, "more than %d items in a list", CFG_LIST_MAX);
 			rc = -EINVAL;
+			break;
+		}
+		v->items[v->nr_items].type = item->type;
+		v->items[v->nr_items].line = item_line;
+		v->items[v->nr_items].str = strdup(item->str);
+		if (!v->items[v->nr_items++].str) {
+			set_error(s, line, key, "out of memory");
+			rc = -ENOMEM;
 			break;
 		}
 		skip_space_lines(s);
@@ -411,6 +446,72 @@ static int set_action(struct parse_state *ps, unsigned int line, const char *key
 	return 0;
 }
 
+/* One disk spec string of a disk = [ ... ] line (vbd.h). */
+static int add_disk(struct parse_state *ps, unsigned int line, const char *spec)
+{
+	struct keel_domcfg *cfg = ps->cfg;
+	struct keel_vbd *d = &cfg->disks[cfg->nr_disks];
+	char msg[KEEL_VBD_MSG_MAX];
+	unsigned int i;
+
+	if (cfg->nr_disks >= KEEL_VBD_MAX) {
+		set_error(&ps->s, line, "disk", "more than %d disks", KEEL_VBD_MAX);
+		return -EINVAL;
+	}
+	if (keel_vbd_parse(spec, ps->dir, d, msg, sizeof(msg))) {
+		set_error(&ps->s, line, "disk", "%s", msg);
+		return -EINVAL;
+	}
+	d->line = line;
+	for (i = 0; i < cfg->nr_disks; i++) {
+		const struct keel_vbd *o = &cfg->disks[i];
+
+		if (o->devid == d->devid) {
+			set_error(&ps->s, line, "disk", "vdev %s given twice (first on line %u)",
+				  d->vdev, o->line);
+			return -EINVAL;
+		}
+		if (!strcmp(o->target, d->target) ||
+		    (o->format == KEEL_VBD_COW && !strcmp(o->base, d->target)) ||
+		    (d->format == KEEL_VBD_COW && !strcmp(d->base, o->target))) {
+			set_error(&ps->s, line, "disk", "%s and %s use the same image %s",
+				  o->vdev, d->vdev,
+				  !strcmp(o->target, d->target) || !strcmp(o->base, d->target)
+				  ? d->target : d->base);
+			return -EINVAL;
+		}
+	}
+	cfg->nr_disks++;
+	return 0;
+}
+
+/* disk = [ "spec", ... ] (or one "spec"). */
+static int set_disks(struct parse_state *ps, unsigned int line, const struct val *v)
+{
+	char buf[96];
+	unsigned int i;
+
+	if (v->type == VAL_STR)
+		return add_disk(ps, line, v->str);
+	if (v->type != VAL_LIST) {
+		set_error(&ps->s, line, "disk", "expected a [ \"list\", ... ], got %s",
+			  describe(v, buf, sizeof(buf)));
+		return -EINVAL;
+	}
+	for (i = 0; i < v->nr_items; i++) {
+		const struct val_item *it = &v->items[i];
+
+		if (it->type != VAL_STR) {
+			set_error(&ps->s, it->line, "disk",
+				  "expected a \"string\" in double quotes, got %.60s", it->str);
+			return -EINVAL;
+		}
+		if (add_disk(ps, it->line, it->str))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static int apply_key(struct parse_state *ps, enum cfg_key k, unsigned int line,
 		     const struct val *v)
 {
@@ -475,6 +576,7 @@ static int apply_key(struct parse_state *ps, enum cfg_key k, unsigned int line,
 	case K_ON_CRASH:
 		return set_action(ps, line, key, v, &cfg->on_crash);
 	case K_DISK:
+		return set_disks(ps, line, v);
 	case K_VIF:
 		if (v->type != VAL_LIST && v->type != VAL_STR) {
 			set_error(s, line, key, "expected a [ \"list\", ... ], got %s",
@@ -489,6 +591,35 @@ static int apply_key(struct parse_state *ps, enum cfg_key k, unsigned int line,
 	return -EINVAL;
 }
 
+/* After the value: the rest of the line, then the key's own check. */
+static int finish_assignment(struct parse_state *ps, const char *key,
+			     unsigned int line, const struct val *v)
+{
+	struct scan *s = &ps->s;
+	int k;
+
+	skip_blanks(s);
+	skip_comment(s);
+	if (!at_end(s) && *s->p != '\n') {
+		set_error(s, s->line, key, "unexpected text after the value");
+		return -EINVAL;
+	}
+
+	for (k = 0; k < K_COUNT; k++)
+		if (!strcmp(key, key_names[k]))
+			break;
+	if (k == K_COUNT) {
+		set_error(s, line, key, "unknown key");
+		return -EINVAL;
+	}
+	if (ps->seen[k]) {
+		set_error(s, line, key, "given twice (first on line %u)", ps->seen[k]);
+		return -EINVAL;
+	}
+	ps->seen[k] = line;
+	return apply_key(ps, (enum cfg_key)k, line, v);
+}
+
 /* One `key = value` line (the value may be a list over several lines). */
 static int parse_assignment(struct parse_state *ps, struct val *v)
 {
@@ -496,7 +627,7 @@ static int parse_assignment(struct parse_state *ps, struct val *v)
 	unsigned int line = s->line;
 	char key[64];
 	size_t n = 0;
-	int k, rc;
+	int rc;
 
 	while (!at_end(s) && is_key_char(*s->p, n == 0)) {
 		if (n + 1 < sizeof(key))
@@ -524,28 +655,10 @@ static int parse_assignment(struct parse_state *ps, struct val *v)
 	}
 	memset(v, 0, sizeof(*v));
 	rc = *s->p == '[' ? scan_list(s, key, v) : scan_scalar(s, key, v);
-	if (rc)
-		return rc;
-	skip_blanks(s);
-	skip_comment(s);
-	if (!at_end(s) && *s->p != '\n') {
-		set_error(s, s->line, key, "unexpected text after the value");
-		return -EINVAL;
-	}
-
-	for (k = 0; k < K_COUNT; k++)
-		if (!strcmp(key, key_names[k]))
-			break;
-	if (k == K_COUNT) {
-		set_error(s, line, key, "unknown key");
-		return -EINVAL;
-	}
-	if (ps->seen[k]) {
-		set_error(s, line, key, "given twice (first on line %u)", ps->seen[k]);
-		return -EINVAL;
-	}
-	ps->seen[k] = line;
-	return apply_key(ps, (enum cfg_key)k, line, v);
+	if (!rc)
+		rc = finish_assignment(ps, key, line, v);
+	val_free_items(v);
+	return rc;
 }
 
 static void cfg_defaults(struct keel_domcfg *cfg)

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vbd.h"
+
 #define KEEL_CFG_NAME_MAX     32     /* [A-Za-z0-9_.-]{1,32} */
 #define KEEL_CFG_PATH_MAX     1024
 #define KEEL_CFG_CMDLINE_MAX  1023   /* start_info.cmdline less its NUL */
@@ -34,6 +36,8 @@ struct keel_domcfg {
 	uint32_t cap;                       /* 0 .. 100 */
 	uint32_t vcpus;                     /* 1 */
 	enum keel_cfg_action on_poweroff, on_reboot, on_crash;
+	unsigned int nr_disks;              /* disk = [ ... ], in order */
+	struct keel_vbd disks[KEEL_VBD_MAX];
 };
 
 /* What a parse says besides the result: one error, a few warnings. */
@@ -48,7 +52,9 @@ struct keel_cfg_diag {
  * only in messages); a relative kernel path is joined to dir ("" leaves it
  * as is).  Returns 0 and fills *cfg, or -EINVAL with diag->error set to
  * "fname:LINE: KEY: message" (or "fname: KEY: message" for a missing key).
- * Warnings (keys accepted for later, such as disk and vif) go to diag.
+ * Warnings (keys accepted for later, such as vif) go to diag.  Disk lines
+ * are checked here as far as text allows (keys, values, a vdev or image
+ * twice); keel_vbd_check() does the rest when the domain is built.
  */
 int keel_cfg_parse(const char *fname, const char *dir, const char *text,
 		   size_t len, struct keel_domcfg *cfg, struct keel_cfg_diag *diag);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "vbd.h"
 
 static int st_write(struct keel_store *st, const char *path, const char *val)
 {
@@ -93,13 +94,17 @@ int keel_dom_store_remove(struct keel_store *st, uint16_t domid)
 	rc = st->ops->rm(st->ctx, path);
 	if (rc && rc != -ENOENT && !first)
 		first = rc;
+	rc = keel_vbd_remove_all(st, domid);
+	if (rc && !first)
+		first = rc;
 	rc = st->ops->release(st->ctx, domid);
 	if (rc && rc != -ENOENT && !first)
 		first = rc;
 	return first;
 }
 
-static int read_into(struct keel_store *st, const char *path, char *buf, size_t size)
+int keel_store_read_str(struct keel_store *st, const char *path, char *buf,
+			size_t size)
 {
 	char *val;
 	int rc;
@@ -118,7 +123,7 @@ int keel_dom_store_name(struct keel_store *st, uint16_t domid, char *buf,
 	char path[64];
 
 	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
-	return read_into(st, path, buf, size);
+	return keel_store_read_str(st, path, buf, size);
 }
 
 int keel_dom_store_vm_read(struct keel_store *st, uint16_t domid, const char *key,
@@ -127,7 +132,7 @@ int keel_dom_store_vm_read(struct keel_store *st, uint16_t domid, const char *ke
 	char path[96];
 
 	snprintf(path, sizeof(path), "/vm/%u/%s", domid, key);
-	return read_into(st, path, buf, size);
+	return keel_store_read_str(st, path, buf, size);
 }
 
 int keel_dom_store_find(struct keel_store *st, const char *name, uint16_t *domid)

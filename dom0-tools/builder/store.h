@@ -27,6 +27,14 @@ struct keel_store_ops {
 	int (*introduce)(void *ctx, uint32_t domid, uint64_t gfn, uint32_t port);
 	int (*release)(void *ctx, uint32_t domid);
 	void (*close)(void *ctx);
+	/*
+	 * Optional (NULL: the store has no transactions).  Between tx_start
+	 * and tx_end the calls above belong to one transaction; tx_end
+	 * commits when commit is nonzero, and returns -EAGAIN when another
+	 * writer got in first (do it all again).
+	 */
+	int (*tx_start)(void *ctx);
+	int (*tx_end)(void *ctx, int commit);
 };
 
 struct keel_store {
@@ -40,6 +48,10 @@ struct keel_store {
  */
 int keel_store_open(struct keel_store *st);
 void keel_store_close(struct keel_store *st);
+
+/* The value at path into buf (cut to size); 0, -ENOENT or -errno. */
+int keel_store_read_str(struct keel_store *st, const char *path, char *buf,
+			size_t size);
 
 /* What the builder writes about a domain. */
 struct keel_dom_store_info {
@@ -56,7 +68,8 @@ struct keel_dom_store_info {
 int keel_dom_store_write(struct keel_store *st, const struct keel_dom_store_info *in);
 
 /*
- * Removes /local/domain/<id> and /vm/<id> and RELEASEs the domain; a part
+ * Removes /local/domain/<id>, /vm/<id> and its vbd backends
+ * (/local/domain/0/backend/vbd/<id>) and RELEASEs the domain; a part
  * that is not there is not an error.  Returns 0 or the first other -errno.
  */
 int keel_dom_store_remove(struct keel_store *st, uint16_t domid);

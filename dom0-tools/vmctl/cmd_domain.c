@@ -25,8 +25,10 @@ const struct vmctl_cmd vmctl_domain_cmds[] = {
 	{ "create", "CONFIG", "build and start a guest from a configuration file",
 	  "Reads CONFIG (docs/config.md: name, memory, maxmem, kernel, cmdline,\n"
 	  "weight, cap, vcpus, on_poweroff, on_reboot, on_crash), loads the kernel,\n"
-	  "gives the guest its memory, console and store, and starts it.  A wrong\n"
-	  "file is reported as FILE:LINE: KEY: problem, and nothing is created.\n",
+	  "gives the guest its memory, console, store and disks (disk = [ ... ],\n"
+	  "see 'vmctl help block-attach'), and starts it.  A wrong file -- a disk\n"
+	  "image that is missing or in use by another guest too -- is reported as\n"
+	  "FILE:LINE: KEY: problem, and nothing is created.\n",
 	  cmd_create },
 	{ "list", "[--json]", "list the domains",
 	  "One line per domain, dom0 first: id, name, state (running, blocked,\n"
@@ -69,11 +71,7 @@ const struct vmctl_cmd vmctl_domain_cmds[] = {
 
 /* ---- parsing ---- */
 
-/*
- * getopt_long over argv with our messages; the positional arguments are
- * left in argv[*first .. argc).  set() returns -EINVAL (message printed).
- */
-static int parse(struct vmctl *v, const char *cmd, int argc, char **argv,
+int vmctl_getopt(struct vmctl *v, const char *cmd, int argc, char **argv,
 		 const char *shortopts, const struct option *longopts,
 		 int (*set)(struct vmctl *v, const char *cmd, int opt,
 			    const char *arg, void *o),
@@ -110,8 +108,8 @@ static int parse(struct vmctl *v, const char *cmd, int argc, char **argv,
 	return 0;
 }
 
-static int parse_uint(const char *s, unsigned long lo, unsigned long hi,
-		      uint32_t *out)
+int vmctl_parse_uint(const char *s, unsigned long lo, unsigned long hi,
+		     uint32_t *out)
 {
 	unsigned long n;
 	char *end;
@@ -126,15 +124,11 @@ static int parse_uint(const char *s, unsigned long lo, unsigned long hi,
 	return 0;
 }
 
-static int list_set(struct vmctl *v, const char *cmd, int opt, const char *arg,
-		    void *p)
+int vmctl_flag_set(struct vmctl *v, const char *cmd, int opt, const char *arg,
+		   void *p)
 {
-	struct vmctl_list_opts *o = p;
-
-	(void)v; (void)cmd; (void)arg;
-	if (opt != 'j')
-		return -EINVAL;
-	o->json = 1;
+	(void)v; (void)cmd; (void)opt; (void)arg;
+	*(int *)p = 1;
 	return 0;
 }
 
@@ -148,7 +142,8 @@ int vmctl_list_parse(struct vmctl *v, int argc, char **argv,
 	int first;
 
 	memset(o, 0, sizeof(*o));
-	return parse(v, "list", argc, argv, "+:j", longopts, list_set, o, 0, &first);
+	return vmctl_getopt(v, "list", argc, argv, "+:j", longopts, vmctl_flag_set,
+			    &o->json, 0, &first);
 }
 
 static int shutdown_set(struct vmctl *v, const char *cmd, int opt,
@@ -161,7 +156,7 @@ static int shutdown_set(struct vmctl *v, const char *cmd, int opt,
 		o->reboot = 1;
 		return 0;
 	case 'w':
-		if (parse_uint(arg, 0, 3600, &o->wait_s)) {
+		if (vmctl_parse_uint(arg, 0, 3600, &o->wait_s)) {
 			vmctl_usage_error(v, vmctl_find_cmd(cmd),
 					  "%s: --wait: expected seconds 0..3600, got '%s'",
 					  cmd, arg);
@@ -184,7 +179,7 @@ int vmctl_shutdown_parse(struct vmctl *v, int argc, char **argv,
 
 	memset(o, 0, sizeof(*o));
 	o->wait_s = VMCTL_SHUTDOWN_WAIT_DEFAULT;
-	rc = parse(v, "shutdown", argc, argv, ":rw:", longopts, shutdown_set, o,
+	rc = vmctl_getopt(v, "shutdown", argc, argv, ":rw:", longopts, shutdown_set, o,
 		   1, &first);
 	if (!rc)
 		o->domain = argv[first];
@@ -198,7 +193,7 @@ static int sched_set(struct vmctl *v, const char *cmd, int opt, const char *arg,
 
 	switch (opt) {
 	case 'w':
-		if (parse_uint(arg, KEEL_SCHED_WEIGHT_MIN, KEEL_SCHED_WEIGHT_MAX,
+		if (vmctl_parse_uint(arg, KEEL_SCHED_WEIGHT_MIN, KEEL_SCHED_WEIGHT_MAX,
 			       &o->weight)) {
 			vmctl_usage_error(v, vmctl_find_cmd(cmd),
 					  "%s: --weight: expected 1..65535, got '%s'", cmd, arg);
@@ -207,7 +202,7 @@ static int sched_set(struct vmctl *v, const char *cmd, int opt, const char *arg,
 		o->set_weight = 1;
 		return 0;
 	case 'c':
-		if (parse_uint(arg, 0, KEEL_SCHED_CAP_MAX, &o->cap)) {
+		if (vmctl_parse_uint(arg, 0, KEEL_SCHED_CAP_MAX, &o->cap)) {
 			vmctl_usage_error(v, vmctl_find_cmd(cmd),
 					  "%s: --cap: expected 0..100, got '%s'", cmd, arg);
 			return -EINVAL;
@@ -229,15 +224,15 @@ int vmctl_sched_parse(struct vmctl *v, int argc, char **argv,
 	int first, rc;
 
 	memset(o, 0, sizeof(*o));
-	rc = parse(v, "sched-credit", argc, argv, ":w:c:", longopts, sched_set, o,
+	rc = vmctl_getopt(v, "sched-credit", argc, argv, ":w:c:", longopts, sched_set, o,
 		   1, &first);
 	if (!rc)
 		o->domain = argv[first];
 	return rc;
 }
 
-static int no_opts(struct vmctl *v, const char *cmd, int opt, const char *arg,
-		   void *p)
+int vmctl_no_opts(struct vmctl *v, const char *cmd, int opt, const char *arg,
+		  void *p)
 {
 	(void)v; (void)cmd; (void)opt; (void)arg; (void)p;
 	return -EINVAL;
@@ -250,7 +245,7 @@ int vmctl_memset_parse(struct vmctl *v, int argc, char **argv,
 	int first, rc;
 
 	memset(o, 0, sizeof(*o));
-	rc = parse(v, "mem-set", argc, argv, "+:", longopts, no_opts, o, 2, &first);
+	rc = vmctl_getopt(v, "mem-set", argc, argv, "+:", longopts, vmctl_no_opts, o, 2, &first);
 	if (rc)
 		return rc;
 	o->domain = argv[first];
@@ -270,7 +265,7 @@ static int parse_domain_only(struct vmctl *v, int argc, char **argv,
 	static const struct option longopts[] = { { NULL, 0, NULL, 0 } };
 	int first, rc;
 
-	rc = parse(v, argv[0], argc, argv, "+:", longopts, no_opts, NULL, 1, &first);
+	rc = vmctl_getopt(v, argv[0], argc, argv, "+:", longopts, vmctl_no_opts, NULL, 1, &first);
 	if (!rc)
 		*domain = argv[first];
 	return rc;
@@ -291,7 +286,7 @@ int vmctl_resolve(struct vmctl *v, const char *arg, uint16_t *domid,
 	h = vmctl_ctl(v);
 	if (!h)
 		return -ENODEV;
-	if (!parse_uint(arg, 0, KEEL_DOMID_MAX, &id)) {
+	if (!vmctl_parse_uint(arg, 0, KEEL_DOMID_MAX, &id)) {
 		rc = keel_domain_getinfo(h, (uint16_t)id, &info);
 		if (rc == -ESRCH) {
 			vmctl_err(v, "no domain with id %u", id);
@@ -331,14 +326,24 @@ int vmctl_resolve(struct vmctl *v, const char *arg, uint16_t *domid,
 	return 0;
 }
 
-/* Refuses commands that make no sense for dom0. */
-static int not_dom0(struct vmctl *v, const char *cmd, uint16_t domid)
+int vmctl_not_dom0(struct vmctl *v, const char *cmd, uint16_t domid)
 {
 	if (domid == 0) {
 		vmctl_err(v, "%s: domain 0 is dom0, the control domain; refused", cmd);
 		return -EPERM;
 	}
 	return 0;
+}
+
+int vmctl_put_json(struct vmctl *v, int rc, char *json)
+{
+	if (rc) {
+		vmctl_err(v, "out of memory");
+		return VMCTL_FAIL;
+	}
+	fprintf(v->out, "%s", json);
+	free(json);
+	return VMCTL_OK;
 }
 
 /* ---- commands ---- */
@@ -353,7 +358,7 @@ static int cmd_create(struct vmctl *v, int argc, char **argv)
 	unsigned int i;
 	int first, rc = VMCTL_FAIL;
 
-	if (parse(v, "create", argc, argv, "+:", longopts, no_opts, NULL, 1, &first))
+	if (vmctl_getopt(v, "create", argc, argv, "+:", longopts, vmctl_no_opts, NULL, 1, &first))
 		return VMCTL_FAIL;
 	cfg = malloc(sizeof(*cfg));
 	diag = malloc(sizeof(*diag));
@@ -378,8 +383,12 @@ static int cmd_create(struct vmctl *v, int argc, char **argv)
 	abs = realpath(argv[first], NULL);
 	b.cfg = cfg;
 	b.config_path = abs ? abs : argv[first];
+	b.config_name = argv[first];
 	if (keel_build_domain(&b)) {
-		vmctl_err(v, "cannot create '%s': %s", cfg->name, b.error);
+		if (b.config_error)
+			vmctl_err(v, "%s", b.error);
+		else
+			vmctl_err(v, "cannot create '%s': %s", cfg->name, b.error);
 		goto out_free;
 	}
 	fprintf(v->out, "Started domain %s (id %u)\n", cfg->name, b.domid);
@@ -440,15 +449,11 @@ static int cmd_list(struct vmctl *v, int argc, char **argv)
 	}
 	if (!o.json) {
 		vmctl_list_print(v->out, rows, n);
+		ret = VMCTL_OK;
 	} else {
-		if (vmctl_list_json(rows, n, &json)) {
-			vmctl_err(v, "out of memory");
-			goto out_free;
-		}
-		fprintf(v->out, "%s", json);
-		free(json);
+		rc = vmctl_list_json(rows, n, &json);
+		ret = vmctl_put_json(v, rc, json);
 	}
-	ret = VMCTL_OK;
 out_free:
 	free(rows);
 	return ret;
@@ -465,7 +470,7 @@ static int cmd_pause(struct vmctl *v, int argc, char **argv)
 
 	if (parse_domain_only(v, argc, argv, &dom))
 		return VMCTL_FAIL;
-	if (vmctl_resolve(v, dom, &id, name, sizeof(name)) || not_dom0(v, argv[0], id))
+	if (vmctl_resolve(v, dom, &id, name, sizeof(name)) || vmctl_not_dom0(v, argv[0], id))
 		return VMCTL_FAIL;
 	rc = unpause ? keel_domain_unpause(vmctl_ctl(v), id)
 		     : keel_domain_pause(vmctl_ctl(v), id);
@@ -493,7 +498,7 @@ static int cmd_shutdown(struct vmctl *v, int argc, char **argv)
 	if (vmctl_shutdown_parse(v, argc, argv, &o))
 		return VMCTL_FAIL;
 	if (vmctl_resolve(v, o.domain, &id, name, sizeof(name)) ||
-	    not_dom0(v, "shutdown", id))
+	    vmctl_not_dom0(v, "shutdown", id))
 		return VMCTL_FAIL;
 	st = vmctl_store(v);
 	if (!st)
@@ -538,7 +543,7 @@ static int cmd_destroy(struct vmctl *v, int argc, char **argv)
 
 	if (parse_domain_only(v, argc, argv, &dom))
 		return VMCTL_FAIL;
-	if (vmctl_resolve(v, dom, &id, name, sizeof(name)) || not_dom0(v, "destroy", id))
+	if (vmctl_resolve(v, dom, &id, name, sizeof(name)) || vmctl_not_dom0(v, "destroy", id))
 		return VMCTL_FAIL;
 	rc = keel_domain_teardown(vmctl_ctl(v), vmctl_store(v), id);
 	if (rc) {
@@ -596,7 +601,7 @@ static int cmd_mem_set(struct vmctl *v, int argc, char **argv)
 	if (vmctl_memset_parse(v, argc, argv, &o))
 		return VMCTL_FAIL;
 	if (vmctl_resolve(v, o.domain, &id, name, sizeof(name)) ||
-	    not_dom0(v, "mem-set", id))
+	    vmctl_not_dom0(v, "mem-set", id))
 		return VMCTL_FAIL;
 	rc = keel_domain_getinfo(vmctl_ctl(v), id, &info);
 	if (rc) {

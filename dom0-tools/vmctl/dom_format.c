@@ -56,35 +56,36 @@ void vmctl_list_print(FILE *out, const struct vmctl_dom_row *rows, size_t n)
 	}
 }
 
-static int key(yajl_gen g, const char *k)
+int vmctl_json_key(yajl_gen g, const char *k)
 {
 	return yajl_gen_string(g, (const unsigned char *)k, strlen(k)) ==
 	       yajl_gen_status_ok ? 0 : -ENOMEM;
 }
 
-static int kv_str(yajl_gen g, const char *k, const char *v)
+int vmctl_json_str(yajl_gen g, const char *k, const char *v)
 {
-	if (key(g, k))
+	if (vmctl_json_key(g, k))
 		return -ENOMEM;
 	return yajl_gen_string(g, (const unsigned char *)v, strlen(v)) ==
 	       yajl_gen_status_ok ? 0 : -ENOMEM;
 }
 
-static int kv_int(yajl_gen g, const char *k, uint64_t v)
+int vmctl_json_int(yajl_gen g, const char *k, uint64_t v)
 {
-	if (key(g, k))
+	if (vmctl_json_key(g, k))
 		return -ENOMEM;
 	return yajl_gen_integer(g, (long long)v) == yajl_gen_status_ok ? 0 : -ENOMEM;
 }
 
 static int kv_double(yajl_gen g, const char *k, double v)
 {
-	if (key(g, k))
+	if (vmctl_json_key(g, k))
 		return -ENOMEM;
 	return yajl_gen_double(g, v) == yajl_gen_status_ok ? 0 : -ENOMEM;
 }
 
-int vmctl_list_json(const struct vmctl_dom_row *rows, size_t n, char **json)
+int vmctl_json_array(const void *rows, size_t n, size_t size,
+		     int (*row)(yajl_gen g, const void *row), char **json)
 {
 	const unsigned char *buf;
 	size_t len, i;
@@ -99,24 +100,9 @@ int vmctl_list_json(const struct vmctl_dom_row *rows, size_t n, char **json)
 	yajl_gen_config(g, yajl_gen_indent_string, "  ");
 	if (yajl_gen_array_open(g) != yajl_gen_status_ok)
 		goto out_free_gen;
-	for (i = 0; i < n; i++) {
-		const struct keel_dominfo *d = &rows[i].info;
-
-		if (yajl_gen_map_open(g) != yajl_gen_status_ok ||
-		    kv_int(g, "id", d->domid) ||
-		    kv_str(g, "name", rows[i].name) ||
-		    kv_str(g, "state", vmctl_dom_state(d)) ||
-		    kv_int(g, "memory", d->nr_pages * KEEL_PAGE_SIZE) ||
-		    kv_double(g, "memory_mib", (double)d->nr_pages / 256.0) ||
-		    kv_int(g, "max_memory", d->max_pages * KEEL_PAGE_SIZE) ||
-		    kv_int(g, "vcpus", d->nr_vcpus) ||
-		    kv_int(g, "weight", d->weight) ||
-		    kv_int(g, "cap", d->cap) ||
-		    kv_double(g, "cpu_seconds", (double)d->cpu_time_ns / 1e9) ||
-		    kv_int(g, "cpu_time_ns", d->cpu_time_ns) ||
-		    yajl_gen_map_close(g) != yajl_gen_status_ok)
+	for (i = 0; i < n; i++)
+		if (row(g, (const char *)rows + i * size))
 			goto out_free_gen;
-	}
 	if (yajl_gen_array_close(g) != yajl_gen_status_ok ||
 	    yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
 		goto out_free_gen;
@@ -126,6 +112,33 @@ int vmctl_list_json(const struct vmctl_dom_row *rows, size_t n, char **json)
 out_free_gen:
 	yajl_gen_free(g);
 	return rc;
+}
+
+static int dom_row_json(yajl_gen g, const void *p)
+{
+	const struct vmctl_dom_row *r = p;
+	const struct keel_dominfo *d = &r->info;
+
+	if (yajl_gen_map_open(g) != yajl_gen_status_ok ||
+	    vmctl_json_int(g, "id", d->domid) ||
+	    vmctl_json_str(g, "name", r->name) ||
+	    vmctl_json_str(g, "state", vmctl_dom_state(d)) ||
+	    vmctl_json_int(g, "memory", d->nr_pages * KEEL_PAGE_SIZE) ||
+	    kv_double(g, "memory_mib", (double)d->nr_pages / 256.0) ||
+	    vmctl_json_int(g, "max_memory", d->max_pages * KEEL_PAGE_SIZE) ||
+	    vmctl_json_int(g, "vcpus", d->nr_vcpus) ||
+	    vmctl_json_int(g, "weight", d->weight) ||
+	    vmctl_json_int(g, "cap", d->cap) ||
+	    kv_double(g, "cpu_seconds", (double)d->cpu_time_ns / 1e9) ||
+	    vmctl_json_int(g, "cpu_time_ns", d->cpu_time_ns) ||
+	    yajl_gen_map_close(g) != yajl_gen_status_ok)
+		return -ENOMEM;
+	return 0;
+}
+
+int vmctl_list_json(const struct vmctl_dom_row *rows, size_t n, char **json)
+{
+	return vmctl_json_array(rows, n, sizeof(*rows), dom_row_json, json);
 }
 
 int vmctl_parse_size_kib(const char *s, uint64_t *kib)

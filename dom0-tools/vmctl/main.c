@@ -31,6 +31,7 @@ static const struct vmctl_cmd *const cmd_groups[] = {
 	vmctl_host_cmds,
 	vmctl_domain_cmds,
 	vmctl_console_cmds,   /* cmd_console.c */
+	vmctl_block_cmds,     /* cmd_block.c */
 };
 
 #define NR_GROUPS (sizeof(cmd_groups) / sizeof(cmd_groups[0]))

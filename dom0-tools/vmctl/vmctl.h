@@ -11,6 +11,7 @@
 
 #include "keelctl.h"
 #include "store.h"
+#include "vbd.h"
 
 #ifndef VMCTL_VERSION
 #define VMCTL_VERSION "0.1.0"
@@ -48,6 +49,7 @@ extern const struct vmctl_cmd vmctl_core_cmds[];
 extern const struct vmctl_cmd vmctl_host_cmds[];
 extern const struct vmctl_cmd vmctl_domain_cmds[];
 extern const struct vmctl_cmd vmctl_console_cmds[];
+extern const struct vmctl_cmd vmctl_block_cmds[];
 
 /* Returns the command called name, or NULL. */
 const struct vmctl_cmd *vmctl_find_cmd(const char *name);
@@ -136,6 +138,18 @@ const char *vmctl_dom_state(const struct keel_dominfo *info);
 /* Prints the `vmctl list` table. */
 void vmctl_list_print(FILE *out, const struct vmctl_dom_row *rows, size_t n);
 
+/*
+ * yajl helpers: a map key, then "key": "string" and "key": integer; and an
+ * indented array of n objects, row() writing each (0 or -ENOMEM), as a
+ * malloc'd string in *json (0 or -ENOMEM).
+ */
+struct yajl_gen_t;
+int vmctl_json_array(const void *rows, size_t n, size_t size,
+		     int (*row)(struct yajl_gen_t *g, const void *row), char **json);
+int vmctl_json_key(struct yajl_gen_t *g, const char *k);
+int vmctl_json_str(struct yajl_gen_t *g, const char *k, const char *v);
+int vmctl_json_int(struct yajl_gen_t *g, const char *k, uint64_t v);
+
 /* The `vmctl list --json` array; 0 and a malloc'd string, or -ENOMEM. */
 int vmctl_list_json(const struct vmctl_dom_row *rows, size_t n, char **json);
 
@@ -180,6 +194,40 @@ int vmctl_sched_parse(struct vmctl *v, int argc, char **argv,
 int vmctl_memset_parse(struct vmctl *v, int argc, char **argv,
 		       struct vmctl_memset_opts *o);
 
+/* ---- cmd_domain.c: helpers shared by the command files ---- */
+
+struct option;
+
+/*
+ * getopt_long over argv with our messages; the positional arguments (npos
+ * of them, exactly) are left in argv[*first .. argc).  set() handles one
+ * option and returns 0 or -EINVAL after printing why.  Returns 0 or -EINVAL
+ * (printed).
+ */
+int vmctl_getopt(struct vmctl *v, const char *cmd, int argc, char **argv,
+		 const char *shortopts, const struct option *longopts,
+		 int (*set)(struct vmctl *v, const char *cmd, int opt,
+			    const char *arg, void *o),
+		 void *o, int npos, int *first);
+
+/* A set() for commands without options: refuses every one. */
+int vmctl_no_opts(struct vmctl *v, const char *cmd, int opt, const char *arg,
+		  void *p);
+
+/* Prints json and frees it (rc 0), or says out of memory; VMCTL_OK / _FAIL. */
+int vmctl_put_json(struct vmctl *v, int rc, char *json);
+
+/* A set() for commands with one flag (--json): p is the int it sets to 1. */
+int vmctl_flag_set(struct vmctl *v, const char *cmd, int opt, const char *arg,
+		   void *p);
+
+/* A decimal number in [lo, hi] into *out; 0 or -EINVAL. */
+int vmctl_parse_uint(const char *s, unsigned long lo, unsigned long hi,
+		     uint32_t *out);
+
+/* Refuses (printing why, -EPERM) commands that make no sense for dom0. */
+int vmctl_not_dom0(struct vmctl *v, const char *cmd, uint16_t domid);
+
 /*
  * Finds a domain by name or id: a decimal number is an id (which must
  * exist), anything else a name in the store.  Fills *domid and name (its
@@ -188,5 +236,65 @@ int vmctl_memset_parse(struct vmctl *v, int argc, char **argv,
  */
 int vmctl_resolve(struct vmctl *v, const char *arg, uint16_t *domid,
 		  char *name, size_t size);
+
+/* ---- cmd_block.c: block devices; parsing and output for unit tests ---- */
+
+#define VMCTL_BLOCK_WAIT_DEFAULT 10     /* seconds */
+
+struct vmctl_block_attach_opts {
+	const char *domain;
+	struct keel_vbd disk;           /* SPEC, paths made absolute */
+	unsigned int wait_s;            /* 0: do not wait */
+};
+
+struct vmctl_block_detach_opts {
+	const char *domain;
+	const char *vdev;
+	unsigned int disk;              /* 0 for xvda */
+	int force;
+	unsigned int wait_s;            /* 1 .. 3600 */
+};
+
+struct vmctl_block_list_opts {
+	const char *domain;
+	int json;
+};
+
+struct vmctl_disk_create_opts {
+	const char *path;
+	uint64_t bytes;
+};
+
+int vmctl_block_attach_parse(struct vmctl *v, int argc, char **argv,
+			     struct vmctl_block_attach_opts *o);
+int vmctl_block_detach_parse(struct vmctl *v, int argc, char **argv,
+			     struct vmctl_block_detach_opts *o);
+int vmctl_block_list_parse(struct vmctl *v, int argc, char **argv,
+			   struct vmctl_block_list_opts *o);
+int vmctl_disk_create_parse(struct vmctl *v, int argc, char **argv,
+			    struct vmctl_disk_create_opts *o);
+
+/* One line of `vmctl block-list`; -1 in a number: not in the store. */
+struct vmctl_vbd_row {
+	char vdev[12];
+	uint32_t devid;
+	int be_state, fe_state;
+	char image[KEEL_VBD_PATH_MAX];
+	char base[KEEL_VBD_PATH_MAX];
+	char type[8];                   /* "raw", "cow" */
+	char mode[4];                   /* "w", "r" */
+	char error[256];                /* the backend's hotplug-error */
+	long long sectors, requests, errors;
+};
+
+/* Reads one device's keys from both of its store directories. */
+void vmctl_vbd_row_read(struct keel_store *st, uint16_t domid, uint32_t devid,
+			struct vmctl_vbd_row *r);
+
+/* Prints the `vmctl block-list` table. */
+void vmctl_block_list_print(FILE *out, const struct vmctl_vbd_row *rows, size_t n);
+
+/* The `vmctl block-list --json` array; 0 and a malloc'd string, or -ENOMEM. */
+int vmctl_block_list_json(const struct vmctl_vbd_row *rows, size_t n, char **json);
 
 #endif

@@ -7,6 +7,10 @@ Used by the integration tests (tests/integration) and the boot benchmark
     python3 tests/integration/qemu.py [--entry bare] [--hv-args "dom0_mem=512M"] \\
         --cmd "vmctl info" --cmd "vmctl dmesg"
 
+With data_disk (--data-disk) dom0 gets a data disk as `make run` does
+(docs/dom0.md): a virtio disk with the serial keel-data that dom0 mounts at
+/var/lib/keel.  Without it (the default) /var/lib/keel is in dom0's RAM.
+
 QEMU runs headless with the serial port on a pipe (-serial stdio), the
 hypervisor's debug console (port 0xE9) in a file, and -no-reboot so a guest
 reset or panic ends QEMU instead of looping.  Every wait has a bound; on a
@@ -15,6 +19,7 @@ failure, callers print tail() for the serial and debugcon logs.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -53,13 +58,33 @@ def smbios_args(entry, hv_args, dom0_args=""):
     return ["-smbios", opt]
 
 
+SIZE_RX = re.compile(r"^\d+[KMG]?$")
+
+
+def data_disk_args(path, cache="writeback"):
+    """The QEMU options of dom0's data disk at path (as mk/run-qemu.sh)."""
+    return ["-drive", "file=" + path.replace(",", ",,") +
+            f",if=none,id=keeldata,format=raw,cache={cache}",
+            "-device", "virtio-blk-pci,drive=keeldata,serial=keel-data"]
+
+
 class Qemu:
     def __init__(self, name, iso=DEFAULT_ISO, entry="keel", mem=2048, smp=2,
                  hv_args="", dom0_args="", logdir=None, qemu="qemu-system-x86_64",
-                 extra=None, accel=None):
+                 extra=None, accel=None, data_disk=None, data_copy=True,
+                 data_cache="writeback"):
+        """data_disk: None (the default: no data disk), a size such as
+        "256M" (a new, empty sparse image NAME.data.img in the log
+        directory, which dom0 formats at boot), or the path of an image:
+        with data_copy (the default) a per-test copy of it is used, without
+        it the file itself (e.g. to see data survive a second boot).
+        self.data_img is the file QEMU uses, or None."""
         self.name = name
         self.logdir = logdir or os.path.join(BUILD, "tests", "integration")
         os.makedirs(self.logdir, exist_ok=True)
+        self.data_img = self._data_disk(data_disk, data_copy)
+        if self.data_img:
+            extra = data_disk_args(self.data_img, data_cache) + (extra or [])
         self.serial_log = os.path.join(self.logdir, name + ".serial.log")
         self.debugcon_log = os.path.join(self.logdir, name + ".debugcon.log")
         self.cmdline = [
@@ -79,6 +104,23 @@ class Qemu:
         self.eof = False
         self.seq = 0
         self.started = None
+
+    def _data_disk(self, spec, copy):
+        if spec is None:
+            return None
+        img = os.path.join(self.logdir, self.name + ".data.img")
+        if os.path.exists(str(spec)):
+            if not copy:
+                return os.path.abspath(spec)
+            # A sparse copy: cp keeps the holes of a mostly empty image.
+            subprocess.run(["cp", "--sparse=always", str(spec), img], check=True)
+            return img
+        if not SIZE_RX.match(str(spec)):
+            raise QemuError(f"data_disk {spec!r}: neither an image file nor a size like 256M")
+        if os.path.exists(img):
+            os.unlink(img)
+        subprocess.run(["truncate", "-s", str(spec), img], check=True)
+        return img
 
     # -- process -------------------------------------------------------
     def start(self):
@@ -217,13 +259,17 @@ def main():
     ap.add_argument("--hv-args", default="")
     ap.add_argument("--dom0-args", default="",
                     help="appended to dom0's kernel command line")
+    ap.add_argument("--data-disk", default=None,
+                    help="dom0's data disk: a size (a new empty image, e.g. 256M) "
+                         "or an image file (used itself, not copied)")
     ap.add_argument("--boot-timeout", type=int, default=120)
     ap.add_argument("--cmd", action="append", default=[],
                     help="a dom0 shell command (repeatable)")
     ap.add_argument("--name", default="manual")
     a = ap.parse_args()
     q = Qemu(a.name, iso=a.iso, entry=a.entry, mem=a.mem, smp=a.smp,
-             hv_args=a.hv_args, dom0_args=a.dom0_args)
+             hv_args=a.hv_args, dom0_args=a.dom0_args, data_disk=a.data_disk,
+             data_copy=False)
     rc = 0
     try:
         q.start()

@@ -66,15 +66,40 @@ START_TEST(full_file_with_comments)
 }
 END_TEST
 
-START_TEST(disk_and_vif_warn)
+START_TEST(disks_and_vif_warn)
 {
-	ck_assert_int_eq(parse(MIN "disk = [ \"file:/x,xvda,w\",\n"
-			       "   \"file:/y,xvdb,r\", # second\n ]\n"
+	ck_assert_int_eq(parse(MIN "disk = [ \"target=/x, vdev=xvda, access=rw, format=raw\",\n"
+			       "   \" vdev = xvdc,target=y.img,access=ro \", # second\n"
+			       "   \"format=cow, target=/d/g.cow, base=/d/base.img, vdev=xvdp\" ]\n"
 			       "vif = [ ]\nweight = 9\n"), 0);
-	ck_assert_uint_eq(diag.nr_warnings, 2);
-	ck_assert_str_eq(diag.warnings[0], "guests/t.cfg:4: disk: not supported yet; ignored");
-	ck_assert_str_eq(diag.warnings[1], "guests/t.cfg:7: vif: not supported yet; ignored");
+	ck_assert_uint_eq(diag.nr_warnings, 1);
+	ck_assert_str_eq(diag.warnings[0], "guests/t.cfg:7: vif: not supported yet; ignored");
 	ck_assert_uint_eq(cfg.weight, 9);   /* line counting went on */
+	ck_assert_uint_eq(cfg.nr_disks, 3);
+	ck_assert_str_eq(cfg.disks[0].target, "/x");
+	ck_assert_str_eq(cfg.disks[0].vdev, "xvda");
+	ck_assert_uint_eq(cfg.disks[0].devid, 51712);
+	ck_assert_int_eq(cfg.disks[0].readonly, 0);
+	ck_assert_int_eq(cfg.disks[0].format, KEEL_VBD_RAW);
+	ck_assert_uint_eq(cfg.disks[0].line, 4);
+	ck_assert_str_eq(cfg.disks[1].target, "/root/guests/y.img");   /* relative */
+	ck_assert_uint_eq(cfg.disks[1].devid, 51744);
+	ck_assert_int_eq(cfg.disks[1].readonly, 1);
+	ck_assert_uint_eq(cfg.disks[1].line, 5);
+	ck_assert_int_eq(cfg.disks[2].format, KEEL_VBD_COW);
+	ck_assert_str_eq(cfg.disks[2].base, "/d/base.img");
+	ck_assert_uint_eq(cfg.disks[2].devid, (202 << 8) | (15 << 4));
+	ck_assert_uint_eq(cfg.disks[2].line, 6);
+}
+END_TEST
+
+START_TEST(disk_single_string_and_empty_list)
+{
+	ck_assert_int_eq(parse(MIN "disk = \"target=/x,vdev=xvdb\"\n"), 0);
+	ck_assert_uint_eq(cfg.nr_disks, 1);
+	ck_assert_str_eq(cfg.disks[0].vdev, "xvdb");
+	ck_assert_int_eq(parse(MIN "disk = [ ]\n"), 0);
+	ck_assert_uint_eq(cfg.nr_disks, 0);
 }
 END_TEST
 
@@ -189,6 +214,47 @@ static const struct {
 	  "guests/t.cfg:4: disk: expected a [ \"list\", ... ], got 5" },
 	{ MIN "cmdline = 5\n",
 	  "guests/t.cfg:4: cmdline: expected a \"string\" in double quotes, got 5" },
+	/* disk lines (vbd.c); the checks that need files: test_vbd.c */
+	{ MIN "disk = [ \"target=/x, vdev=xvda, size=1G\" ]\n",
+	  "guests/t.cfg:4: disk: unknown key 'size' (target, vdev, access, format, base)" },
+	{ MIN "disk = [ \"vdev=xvda\" ]\n",
+	  "guests/t.cfg:4: disk: no target= (the image file)" },
+	{ MIN "disk = [ \"target=/x\" ]\n",
+	  "guests/t.cfg:4: disk: no vdev= (xvda .. xvdp)" },
+	{ MIN "disk = [ \"target=/x, vdev=xvda\",\n \"target=/y, vdev=xvda\" ]\n",
+	  "guests/t.cfg:5: disk: vdev xvda given twice (first on line 4)" },
+	{ MIN "disk = [ \"target=/x, vdev=xvda, vdev=xvdb\" ]\n",
+	  "guests/t.cfg:4: disk: vdev given twice" },
+	{ MIN "disk = [ \"target=/x, vdev=xvda\", \"target=/x, vdev=xvdb\" ]\n",
+	  "guests/t.cfg:4: disk: xvda and xvdb use the same image /x" },
+	{ MIN "disk = [ \"target=/x, vdev=xvda\", \"format=cow, target=/c, base=/x, vdev=xvdb\" ]\n",
+	  "guests/t.cfg:4: disk: xvda and xvdb use the same image /x" },
+	{ MIN "disk = [ \"target=/x, vdev=xvdq\" ]\n",
+	  "guests/t.cfg:4: disk: vdev: expected xvda .. xvdp, got 'xvdq'" },
+	{ MIN "disk = [ \"target=/x, vdev=hda\" ]\n",
+	  "guests/t.cfg:4: disk: vdev: expected xvda .. xvdp, got 'hda'" },
+	{ MIN "disk = [ \"target=/x, vdev=xvda, access=w\" ]\n",
+	  "guests/t.cfg:4: disk: access: expected rw or ro, got 'w'" },
+	{ MIN "disk = [ \"target=/x, vdev=xvda, format=qcow2\" ]\n",
+	  "guests/t.cfg:4: disk: format: expected raw or cow, got 'qcow2'" },
+	{ MIN "disk = [ \"target=/x, vdev=xvda, format=cow\" ]\n",
+	  "guests/t.cfg:4: disk: format=cow needs base= (the image it is an overlay of)" },
+	{ MIN "disk = [ \"target=/x, vdev=xvda, base=/b\" ]\n",
+	  "guests/t.cfg:4: disk: base= is for format=cow only" },
+	{ MIN "disk = [ \"target=/x, vdev=xvda, format=cow, base=/x\" ]\n",
+	  "guests/t.cfg:4: disk: the cow overlay (target) is its own base" },
+	{ MIN "disk = [ \"target=, vdev=xvda\" ]\n",
+	  "guests/t.cfg:4: disk: target: empty path" },
+	{ MIN "disk = [ \"target=/x,, vdev=xvda\" ]\n",
+	  "guests/t.cfg:4: disk: an empty item (expected key=value)" },
+	{ MIN "disk = [ \"target=/x, vdev=xvda,\" ]\n",
+	  "guests/t.cfg:4: disk: an empty item (expected key=value)" },
+	{ MIN "disk = [ \"/x,xvda,w\" ]\n",
+	  "guests/t.cfg:4: disk: '/x' is not key=value" },
+	{ MIN "disk = [ \"  \" ]\n",
+	  "guests/t.cfg:4: disk: an empty disk spec (expected target=..., vdev=...)" },
+	{ MIN "disk = [\n \"target=/x, vdev=xvda\",\n xvdb ]\n",
+	  "guests/t.cfg:6: disk: expected a \"string\" in double quotes, got xvdb" },
 };
 
 START_TEST(bad_file_table)
@@ -248,7 +314,8 @@ Suite *config_suite(void)
 
 	tcase_add_test(tc, minimal_file_gets_defaults);
 	tcase_add_test(tc, full_file_with_comments);
-	tcase_add_test(tc, disk_and_vif_warn);
+	tcase_add_test(tc, disks_and_vif_warn);
+	tcase_add_test(tc, disk_single_string_and_empty_list);
 	tcase_add_test(tc, relative_kernel_without_dir);
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, actions);

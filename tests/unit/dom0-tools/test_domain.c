@@ -12,153 +12,8 @@
 
 #include "tests.h"
 #include "builder.h"
+#include "fake_store.h"
 #include <public/sched.h>
-
-/* ---- fake store ---- */
-
-#define FS_MAX 128
-static struct { char *path, *val; } fs[FS_MAX];
-static int fs_n, fs_released[8], fs_nrel, fs_fail_write;
-
-static int fs_find(const char *path)
-{
-	for (int i = 0; i < fs_n; i++)
-		if (!strcmp(fs[i].path, path))
-			return i;
-	return -1;
-}
-
-static int f_read(void *ctx, const char *path, char **val)
-{
-	int i = fs_find(path);
-
-	(void)ctx;
-	if (i < 0)
-		return -ENOENT;
-	*val = strdup(fs[i].val);
-	return 0;
-}
-
-static int f_write(void *ctx, const char *path, const char *val)
-{
-	int i = fs_find(path);
-
-	(void)ctx;
-	if (fs_fail_write)
-		return -EACCES;
-	if (i < 0) {
-		ck_assert_int_lt(fs_n, FS_MAX);
-		i = fs_n++;
-		fs[i].path = strdup(path);
-	} else {
-		free(fs[i].val);
-	}
-	fs[i].val = strdup(val);
-	return 0;
-}
-
-static int f_mkdir(void *ctx, const char *path)
-{
-	return fs_find(path) >= 0 ? 0 : f_write(ctx, path, "");
-}
-
-static int f_rm(void *ctx, const char *path)
-{
-	size_t n = strlen(path);
-	int found = 0;
-
-	(void)ctx;
-	for (int i = 0; i < fs_n; i++)
-		if (!strncmp(fs[i].path, path, n) &&
-		    (fs[i].path[n] == '\0' || fs[i].path[n] == '/')) {
-			free(fs[i].path);
-			free(fs[i].val);
-			fs[i--] = fs[--fs_n];
-			found = 1;
-		}
-	return found ? 0 : -ENOENT;
-}
-
-static int f_set_perms(void *ctx, const char *path, const char *const *p, unsigned n)
-{
-	(void)ctx; (void)p; (void)n;
-	return fs_find(path) >= 0 ? 0 : -ENOENT;
-}
-
-/* Children of path: the next component of every key below it. */
-static int f_directory(void *ctx, const char *path, char **names, size_t *len)
-{
-	size_t n = strlen(path), out = 0;
-	char *buf = calloc(1, 4096);
-
-	(void)ctx;
-	for (int i = 0; i < fs_n; i++) {
-		const char *c = fs[i].path + n;
-		size_t cl;
-
-		if (strncmp(fs[i].path, path, n) || *c != '/')
-			continue;
-		c++;
-		cl = strcspn(c, "/");
-		/* once only */
-		int dup = 0;
-		for (size_t p = 0; p < out; p += strlen(buf + p) + 1)
-			if (strlen(buf + p) == cl && !strncmp(buf + p, c, cl))
-				dup = 1;
-		if (dup)
-			continue;
-		memcpy(buf + out, c, cl);
-		out += cl + 1;
-	}
-	*names = buf;
-	*len = out;
-	return 0;
-}
-
-static int f_introduce(void *ctx, uint32_t d, uint64_t g, uint32_t p)
-{
-	(void)ctx; (void)d; (void)g; (void)p;
-	return 0;
-}
-
-static int f_release(void *ctx, uint32_t domid)
-{
-	(void)ctx;
-	fs_released[fs_nrel++ & 7] = (int)domid;
-	return 0;
-}
-
-static const struct keel_store_ops fake_store_ops = {
-	.read = f_read, .write = f_write, .mkdir = f_mkdir, .rm = f_rm,
-	.set_perms = f_set_perms, .directory = f_directory,
-	.introduce = f_introduce, .release = f_release, .close = NULL,
-};
-
-static int open_fake_store(struct vmctl *v, struct keel_store *st)
-{
-	(void)v;
-	st->ops = &fake_store_ops;
-	st->ctx = NULL;
-	return 0;
-}
-
-static const char *fs_get(const char *path)
-{
-	int i = fs_find(path);
-
-	return i < 0 ? NULL : fs[i].val;
-}
-
-static void fs_reset(void)
-{
-	while (fs_n) {
-		fs_n--;
-		free(fs[fs_n].path);
-		free(fs[fs_n].val);
-	}
-	fs_nrel = 0;
-	fs_fail_write = 0;
-}
 
 /* ---- fake hypervisor domains ---- */
 
@@ -258,10 +113,10 @@ static void setup(void)
 	add_dom(3, KEEL_DOMINF_blocked, 1024, 1500000000ull);
 	add_dom(5, KEEL_DOMINF_shutdown, 1024, 20000000ull);
 	doms[5].shutdown_reason = KEEL_SHUTDOWN_crash;
-	f_write(NULL, "/local/domain/3/name", "hello");
-	f_write(NULL, "/local/domain/3/memory/target", "4096");
-	f_write(NULL, "/vm/3/name", "hello");
-	f_write(NULL, "/local/domain/5/name", "crash");
+	fs_put("/local/domain/3/name", "hello");
+	fs_put("/local/domain/3/memory/target", "4096");
+	fs_put("/vm/3/name", "hello");
+	fs_put("/local/domain/5/name", "crash");
 	shutdown_after = -1;
 	slept_ms = 0;
 	test_open_store = open_fake_store;

@@ -16,6 +16,7 @@ Suite *config_suite(void);
 Suite *elf_suite(void);
 Suite *domain_suite(void);
 Suite *libdom_suite(void);
+Suite *vbd_suite(void);
 
 /* When set, run_vmctl() gives vmctl this store and this sleep (domain tests). */
 extern int (*test_open_store)(struct vmctl *v, struct keel_store *st);
