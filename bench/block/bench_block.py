@@ -82,7 +82,7 @@ def guest_run(vm, i):
 def main():
     vm = Qemu("bench-blk", mem=2048, smp=2, hv_args="dom0_mem=512M",
               dom0_args="keel.noguest", accel=ACCEL,
-              data_disk=os.path.join(BUILD, "bench", "blk-data.img"),
+              data_disk=f"{BENCH_MIB + 512}M",
               logdir=os.path.join(BUILD, "bench", "block"))
     runs = []
     try:

@@ -33,7 +33,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qemu import ACCEL_SINGLE, BUILD, Qemu, QemuError  # noqa: E402
+from qemu import ACCEL_SINGLE, Qemu  # noqa: E402
 from test_boot import BOOT_TIMEOUT, Boot, Suite, wait_boot, PROMPT  # noqa: E402
 
 LOG = "/var/log/keel/console"
@@ -145,11 +145,8 @@ def sdk_example(s, b, k):
 
 def main():
     s = Suite()
-    data = os.path.join(BUILD, "tests", "integration", "blk-data.img")
-    if os.path.exists(data):
-        os.unlink(data)
     vm = Qemu("blk", mem=2048, smp=2, hv_args="dom0_mem=512M",
-              dom0_args="keel.noguest", accel=ACCEL_SINGLE, data_disk=data)
+              dom0_args="keel.noguest", accel=ACCEL_SINGLE, data_disk="512M")
     b = Boot(s, vm)
     k = Blk(b)
     try:
