@@ -466,19 +466,16 @@ static void act_setup(struct blkfront *bf)
 	bf->rsp_cons = 0;
 	bf->ring_slots = keel_blkif_ring_slots(order);
 
+	/* The new port first, then close the old one: a different number,
+	 * so nothing can mistake the old binding for the new. */
+	port = evtchn_alloc_unbound(bf->backend_id);
+	rc = port < 0 ? (int)port :
+	     evtchn_bind((keel_evtchn_port_t)port, ring_handler, bf);
+	if (port >= 0 && rc < 0)
+		(void)evtchn_close((keel_evtchn_port_t)port);
 	if (bf->port >= 0)
 		(void)evtchn_close((keel_evtchn_port_t)bf->port);
-	bf->port = -1;
-	port = evtchn_alloc_unbound(bf->backend_id);
-	if (port >= 0) {
-		rc = evtchn_bind((keel_evtchn_port_t)port, ring_handler, bf);
-		if (rc < 0)
-			(void)evtchn_close((keel_evtchn_port_t)port);
-		else
-			bf->port = port;
-	} else {
-		rc = (int)port;
-	}
+	bf->port = rc < 0 ? -1 : port;
 	if (rc == 0)
 		rc = publish(bf, order);
 	if (rc < 0) {
