@@ -634,15 +634,21 @@ static int run_io(struct blkfront *bf, struct blkfront_io *io)
 	return rc;
 }
 
+/* Can the device take a call: 0, -KEEL_ENODEV (closed), -KEEL_EIO (broken). */
+static int usable(const struct blkfront *bf)
+{
+	if (!bf || !bf->used || bf->phase == BLKFRONT_CLOSED)
+		return -KEEL_ENODEV;
+	return bf->broken ? -KEEL_EIO : 0;
+}
+
 static int check_io(struct blkfront *bf, uint64_t sector, const void *buf,
 		    uint64_t count)
 {
-	if (!bf || !bf->used)
-		return -KEEL_ENODEV;
-	if (bf->broken)
-		return -KEEL_EIO;
-	if (bf->phase == BLKFRONT_CLOSED)
-		return -KEEL_ENODEV;
+	int rc = usable(bf);
+
+	if (rc < 0)
+		return rc;
 	if (!buf || count == 0 || sector > bf->info.sectors ||
 	    count > bf->info.sectors - sector)
 		return -KEEL_EINVAL;
@@ -677,13 +683,10 @@ int blkfront_write(struct blkfront *bf, uint64_t sector, const void *buf,
 int blkfront_flush(struct blkfront *bf)
 {
 	struct blkfront_io io = { .op = KEEL_BLKIF_OP_FLUSH_DISKCACHE, .count = 1 };
+	int rc = usable(bf);
 
-	if (!bf || !bf->used)
-		return -KEEL_ENODEV;
-	if (bf->broken)
-		return -KEEL_EIO;
-	if (bf->phase == BLKFRONT_CLOSED)
-		return -KEEL_ENODEV;
+	if (rc < 0)
+		return rc;
 	if (!bf->info.flush)
 		return 0;       /* writes are durable when answered */
 	return run_io(bf, &io);
