@@ -11,7 +11,9 @@
  *                             passes of chunked write + flush, "disk: loop acked up to
  *                             sector S pass P" after each chunk, then "disk: loop done"
  *
- * No disk: "disk: no disk" and guest_main returns 1 (the domain powers off).
+ * A word `wait=S` before the command waits up to S seconds for a disk to
+ * be attached.  No disk: "disk: no disk" and guest_main returns 1 (the
+ * domain powers off).
  */
 #include "blkfront.h"
 #include "kernel.h"
@@ -202,14 +204,17 @@ int guest_main(const char *cmdline)
 {
 	struct blkfront *bf;
 	struct disk_cmd c;
-	uint64_t next;
+	uint64_t next, deadline;
 	int rc;
 
 	if (disk_parse_cmd(cmdline, &c) < 0) {
 		result("bad command line \"%s\"", cmdline);
 		return 2;
 	}
-	rc = blkfront_open(-1, &bf);
+	deadline = time_now_ns() + c.wait_s * NS_PER_SEC;
+	while ((rc = blkfront_open(-1, &bf)) == -KEEL_ENODEV &&
+	       time_now_ns() < deadline)
+		kernel_wait(time_now_ns() + 200 * NS_PER_MS);
 	if (rc == -KEEL_ENODEV) {
 		result("no disk");
 		return 1;

@@ -1,6 +1,7 @@
 /* The disk program's data pattern and command line (pattern.h). */
 #include <public/errno.h>
 
+#include "lib.h"
 #include "pattern.h"
 #include "str.h"
 
@@ -69,11 +70,7 @@ static int split(const char *s, char words[DISK_MAX_WORDS][DISK_WORD_LEN])
 
 static int word_is(const char *w, const char *verb)
 {
-	size_t i = 0;
-
-	while (w[i] && verb[i] && w[i] == verb[i])
-		i++;
-	return w[i] == verb[i];
+	return !strcmp(w, verb);
 }
 
 /* Parse the words after the verb: nr_req required, nr_opt optional. */
@@ -83,11 +80,7 @@ static int numbers(char words[][DISK_WORD_LEN], int n, int nr_req, int nr_opt,
 	if (n < nr_req || n > nr_req + nr_opt)
 		return -KEEL_EINVAL;
 	for (int i = 0; i < n; i++) {
-		size_t len = 0;
-
-		while (words[i][len])
-			len++;
-		if (gk_parse_u64(words[i], len, out[i]) < 0)
+		if (gk_parse_u64(words[i], strlen(words[i]), out[i]) < 0)
 			return -KEEL_EINVAL;
 	}
 	return 0;
@@ -118,7 +111,13 @@ int disk_parse_cmd(const char *cmdline, struct disk_cmd *out)
 			out->verb = DISK_LOOP;
 		else if (word_is(words[i], "bench"))
 			out->verb = DISK_BENCH;
-		else
+		else if (!strncmp(words[i], "wait=", 5)) {
+			size_t len = strlen(words[i] + 5);
+
+			if (gk_parse_u64(words[i] + 5, len, &out->wait_s) < 0)
+				return -KEEL_EINVAL;
+			continue;
+		} else
 			continue;
 		if (out->verb == DISK_BENCH)
 			rc = numbers(rest, nr, 0, 1, mib);

@@ -41,11 +41,13 @@ struct disk_cmd {
 	uint64_t start, count, seed;
 	uint64_t passes, chunk;         /* loop                               */
 	uint64_t mib;                   /* bench                              */
+	uint64_t wait_s;                /* wait=S: for a disk to appear       */
 };
 
 /*
  * The first word of the command line that is a verb, and its numbers
- * (other words before it, like the kernel's `quiet`, are skipped).
+ * (other words before it, like the kernel's `quiet`, are skipped; one of
+ * them may be `wait=S`: wait up to S seconds for a disk to be attached).
  * 0, or -KEEL_EINVAL: a verb with missing, extra or malformed numbers,
  * COUNT, PASSES, CHUNK or MIB of 0, or START + COUNT past 2^64.
  */

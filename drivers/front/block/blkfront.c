@@ -466,19 +466,16 @@ static void act_setup(struct blkfront *bf)
 	bf->rsp_cons = 0;
 	bf->ring_slots = keel_blkif_ring_slots(order);
 
+	/* The new port first, then close the old one: a different number,
+	 * so nothing can mistake the old binding for the new. */
+	port = evtchn_alloc_unbound(bf->backend_id);
+	rc = port < 0 ? (int)port :
+	     evtchn_bind((keel_evtchn_port_t)port, ring_handler, bf);
+	if (port >= 0 && rc < 0)
+		(void)evtchn_close((keel_evtchn_port_t)port);
 	if (bf->port >= 0)
 		(void)evtchn_close((keel_evtchn_port_t)bf->port);
-	bf->port = -1;
-	port = evtchn_alloc_unbound(bf->backend_id);
-	if (port >= 0) {
-		rc = evtchn_bind((keel_evtchn_port_t)port, ring_handler, bf);
-		if (rc < 0)
-			(void)evtchn_close((keel_evtchn_port_t)port);
-		else
-			bf->port = port;
-	} else {
-		rc = (int)port;
-	}
+	bf->port = rc < 0 ? -1 : port;
 	if (rc == 0)
 		rc = publish(bf, order);
 	if (rc < 0) {
@@ -637,15 +634,21 @@ static int run_io(struct blkfront *bf, struct blkfront_io *io)
 	return rc;
 }
 
+/* Can the device take a call: 0, -KEEL_ENODEV (closed), -KEEL_EIO (broken). */
+static int usable(const struct blkfront *bf)
+{
+	if (!bf || !bf->used || bf->phase == BLKFRONT_CLOSED)
+		return -KEEL_ENODEV;
+	return bf->broken ? -KEEL_EIO : 0;
+}
+
 static int check_io(struct blkfront *bf, uint64_t sector, const void *buf,
 		    uint64_t count)
 {
-	if (!bf || !bf->used)
-		return -KEEL_ENODEV;
-	if (bf->broken)
-		return -KEEL_EIO;
-	if (bf->phase == BLKFRONT_CLOSED)
-		return -KEEL_ENODEV;
+	int rc = usable(bf);
+
+	if (rc < 0)
+		return rc;
 	if (!buf || count == 0 || sector > bf->info.sectors ||
 	    count > bf->info.sectors - sector)
 		return -KEEL_EINVAL;
@@ -680,13 +683,10 @@ int blkfront_write(struct blkfront *bf, uint64_t sector, const void *buf,
 int blkfront_flush(struct blkfront *bf)
 {
 	struct blkfront_io io = { .op = KEEL_BLKIF_OP_FLUSH_DISKCACHE, .count = 1 };
+	int rc = usable(bf);
 
-	if (!bf || !bf->used)
-		return -KEEL_ENODEV;
-	if (bf->broken)
-		return -KEEL_EIO;
-	if (bf->phase == BLKFRONT_CLOSED)
-		return -KEEL_ENODEV;
+	if (rc < 0)
+		return rc;
 	if (!bf->info.flush)
 		return 0;       /* writes are durable when answered */
 	return run_io(bf, &io);

@@ -71,6 +71,10 @@ START_TEST(test_cmd_verbs)
 	ck_assert_int_eq(c.verb, DISK_NONE);
 	ck_assert_int_eq(disk_parse_cmd("quiet", &c), 0);
 	ck_assert_int_eq(c.verb, DISK_NONE);
+	ck_assert_uint_eq(c.wait_s, 0);
+	ck_assert_int_eq(disk_parse_cmd("wait=15 verify 0 8 2", &c), 0);
+	ck_assert_uint_eq(c.wait_s, 15);
+	ck_assert_int_eq(c.verb, DISK_VERIFY);
 }
 END_TEST
 
@@ -82,6 +86,7 @@ START_TEST(test_cmd_bad)
 		"write 1 2 99999999999999999999", "loop 0 1 1 0", "loop 0 1 1 1 0",
 		"loop 0 1 1 1 1 1", "bench 0", "bench x", "bench 1 2",
 		"a b c d e f g h i", "write 0123456789012345678901234 1 1",
+		"wait=x write 0 1 1", "wait= bench", "writ 0 1 1 write",
 	};
 	struct disk_cmd c;
 
