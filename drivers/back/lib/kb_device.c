@@ -128,10 +128,11 @@ static void do_setup(struct kb_device *d, int fe_state)
 	}
 	d->setup = true;
 	kb_dev_printf(d, "max-ring-page-order", "%u", ops->max_ring_order);
-	/* A frontend past Initialising has a ring from before our offer (we
-	 * restarted): connect only to the one it makes for this offer. */
-	d->stale_valid = fe_state == KEEL_XBS_INITIALISED ||
-			 fe_state == KEEL_XBS_CONNECTED;
+	/* A Connected frontend has a ring from before our offer (we
+	 * restarted) with requests in flight: connect only to the one it
+	 * makes for this offer.  An Initialised one never saw a backend
+	 * connect to its ring (or already made a new one): it is fresh. */
+	d->stale_valid = fe_state == KEEL_XBS_CONNECTED;
 	if (d->stale_valid)
 		ring_keys(d, d->stale_keys, sizeof(d->stale_keys));
 	write_state(d, KEEL_XBS_INITWAIT);

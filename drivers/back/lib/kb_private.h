@@ -21,7 +21,7 @@ struct kb_device {
 	struct kb_backend *b;
 	uint16_t domid;
 	uint32_t devid;
-	char be_path[KB_PATH_MAX];    /* /local/domain/0/backend/<cls>/<d>/<id> */
+	char be_path[KB_PATH_MAX + 32]; /* /local/domain/0/backend/<cls>/<d>/<id> */
 	char fe_path[KB_PATH_MAX];    /* the frontend directory (validated)     */
 	bool fe_watched;
 	bool setup, connected, failed;

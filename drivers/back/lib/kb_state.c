@@ -2,6 +2,8 @@
  * libkeelback: the handshake decision (kb_state.h).  The rules, first
  * match wins:
  *   domain gone                                  -> forget
+ *   no backend state yet (the toolstack is still
+ *   writing the directory)                       -> nothing
  *   detached (online 0) or frontend Closing      -> close
  *   frontend Closed or missing                   -> close if anything is
  *                                                   open or the store does
@@ -23,6 +25,8 @@ enum kb_action kb_decide(const struct kb_view *v)
 
 	if (!v->alive)
 		return KB_ACT_FORGET;
+	if (v->be_state == KEEL_XBS_UNKNOWN && !open)
+		return KB_ACT_NONE;
 	if (!v->online || v->fe_state == KEEL_XBS_CLOSING)
 		return open || v->be_state != KEEL_XBS_CLOSED ?
 		       KB_ACT_CLOSE : KB_ACT_NONE;

@@ -148,6 +148,18 @@ START_TEST(reopen_after_close)
 }
 END_TEST
 
+START_TEST(toolstack_still_writing_waits)
+{
+	struct kb_view v = view(KEEL_XBS_INITIALISING);
+
+	v.be_state = KEEL_XBS_UNKNOWN;     /* no backend state key yet */
+	ck_assert_int_eq(kb_decide(&v), KB_ACT_NONE);
+	v.setup = true;                    /* but something is open: close it */
+	v.online = false;
+	ck_assert_int_eq(kb_decide(&v), KB_ACT_CLOSE);
+}
+END_TEST
+
 START_TEST(names)
 {
 	ck_assert_str_eq(kb_state_name(KEEL_XBS_CONNECTED), "Connected");
@@ -174,6 +186,7 @@ Suite *suite_state(void)
 	tcase_add_test(t, detach_closes_whatever_the_frontend_says);
 	tcase_add_test(t, failed_device_waits);
 	tcase_add_test(t, reopen_after_close);
+	tcase_add_test(t, toolstack_still_writing_waits);
 	tcase_add_test(t, names);
 	suite_add_tcase(s, t);
 	return s;
