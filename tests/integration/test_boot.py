@@ -31,6 +31,8 @@ class Suite:
             print(f"PASS: {name}", flush=True)
             self.passed += 1
             return True
+        # A multi-line why goes on indented lines: never a verdict line.
+        why = str(why).replace("\n", "\n    | ")
         print(f"FAIL: {name}: {why}", flush=True)
         self.failed += 1
         if vm is not None:
@@ -58,6 +60,38 @@ class Boot:
 
     def run(self, cmd, timeout=60):
         return self.vm.run(cmd, timeout)
+
+    def program(self, name, cmd, timeout, prefix):
+        """Runs a dom0 test program and counts each of its PASS/FAIL lines
+        once, as prefix/check.  Its summary ("...: N passed, N failed") and
+        exit status are checked against those lines but not counted again:
+        only a mismatch (a crash, a missing summary, no verdict) adds a FAIL
+        named `name`."""
+        if self.broken:
+            return self.s.verdict(False, name, f"not run: {self.broken}")
+        try:
+            st, out = self.vm.run(cmd, timeout)
+        except QemuError as e:
+            self.broken = f"{name} failed ({e})"
+            return self.s.verdict(False, name, str(e), self.vm)
+        lines = re.findall(r"^(PASS|FAIL): (\S+)(.*)$", out, re.M)
+        for verdict, check, rest in lines:
+            self.s.verdict(verdict == "PASS", f"{prefix}/{check}", rest.strip())
+        npass = sum(v == "PASS" for v, _, _ in lines)
+        nfail = len(lines) - npass
+        m = re.search(r"^\S+: (\d+) passed, (\d+) failed$", out, re.M)
+        if not lines:
+            why = "no PASS/FAIL line"
+        elif not m:
+            why = "no summary line"
+        elif (int(m.group(1)), int(m.group(2))) != (npass, nfail):
+            why = f"summary {m.group(0)!r} but {npass} PASS and {nfail} FAIL lines"
+        elif (st == 0) != (nfail == 0):
+            why = f"exit status {st} with {nfail} failed"
+        else:
+            return True
+        return self.s.verdict(False, name, f"{why}; status {st}: {out[-300:]!r}",
+                              self.vm)
 
 
 # Signs that a boot cannot reach the prompt: fail at once instead of
@@ -148,14 +182,7 @@ def keel_boot(s):
             return bool(m and int(m.group(1)) * 1024 <= 512 * MIB), out.strip()
         b.check("dom0_meminfo_within_dom0_mem", meminfo)
 
-        def selftest():
-            st, out = b.run("keel-selftest", 120)
-            lines = re.findall(r"^(PASS|FAIL): (\S+)(.*)$", out, re.M)
-            for verdict, name, rest in lines:
-                s.verdict(verdict == "PASS", f"selftest/{name}", rest.strip())
-            ok = st == 0 and re.search(r"keel-selftest: \d+ passed, 0 failed", out)
-            return bool(ok), f"status {st}, no clean summary: {out[-300:]!r}"
-        b.check("keel_selftest", selftest)
+        b.program("keel_selftest", "keel-selftest", 120, "selftest")
 
         addr = {}
 
