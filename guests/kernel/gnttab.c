@@ -86,3 +86,8 @@ int gnttab_end_access(uint32_t ref)
 		in_use[ref] = 0;
 	return rc;
 }
+
+uint32_t gnttab_nr_refs(void)
+{
+	return table ? (uint32_t)GNT_ENTRIES : 0;
+}

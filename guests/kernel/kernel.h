@@ -118,6 +118,8 @@ int gnttab_init(void);
 long gnttab_grant_access(uint16_t domid, uint64_t gfn, int readonly);
 /* End a grant: 0, -KEEL_EBUSY (still mapped: try later), -KEEL_EINVAL. */
 int gnttab_end_access(uint32_t ref);
+/* Refs in our table as the hypervisor knows it (0: no table). */
+uint32_t gnttab_nr_refs(void);
 
 /* ---- balloon.c, shutdown.c --------------------------------------------------------- */
 int balloon_init(void);

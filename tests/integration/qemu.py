@@ -237,7 +237,10 @@ class Qemu:
         return int(m.group(1)), out
 
     def tail(self, n=60):
-        """The last n lines of the serial and debugcon logs, for failures."""
+        """The last n lines of the serial and debugcon logs, for failures.
+        Every line is indented: the logs hold test programs' own "PASS:"
+        lines, which the runner must not count again (tests/summarize.py
+        reads only lines that start with a verdict)."""
         parts = [f"--- last {n} lines of serial log ({self.serial_log}):"]
         parts += self.text.splitlines()[-n:]
         try:
@@ -247,7 +250,13 @@ class Qemu:
             parts += dl[-n:]
         except OSError:
             parts.append("--- no debugcon log")
-        return "\n".join(parts)
+        return indent("\n".join(parts))
+
+
+def indent(text):
+    """text with every line indented, so that no line of it starts with a
+    verdict ("PASS:", "FAIL:", "SKIP:") that the runner would count."""
+    return "\n".join("    | " + line for line in text.splitlines())
 
 
 def main():

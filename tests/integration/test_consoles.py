@@ -74,9 +74,14 @@ def console_boot(s):
                 s.skip(name, "vmctl has no create command yet (domain builder missing)")
             return
 
+        hello = {}
+
         def create():
             st, out = b.run("vmctl create guests/hello.cfg", 90)
-            return st == 0, f"status {st}: {out[-400:]!r}"
+            m = re.search(r"\(id (\d+)\)", out)
+            if m:
+                hello["id"] = int(m.group(1))
+            return st == 0 and bool(m), f"status {st}, no id: {out[-400:]!r}"
         if not b.check("vmctl_create_hello", create):
             return
 
@@ -103,23 +108,40 @@ def console_boot(s):
             s.skip("vmctl_console_backlog", "vmctl has no console command")
         else:
             def backlog():
-                # stdin is not a tty: end of input detaches after the backlog
-                st, out = b.run("timeout 10 vmctl console hello </dev/null | head -c 16384", 30)
-                return "hello from hello" in out, f"status {st}: {out[-300:]!r}"
+                # stdin is not a tty: end of input detaches after the
+                # backlog, with status 0 (timeout's 124 would mean it hung).
+                st, out = b.run("timeout 10 vmctl console hello </dev/null "
+                                ">/tmp/backlog 2>&1", 30)
+                _, text = b.run("head -c 16384 /tmp/backlog", 30)
+                return (st == 0 and "hello from hello" in text,
+                        f"vmctl console status {st}: {text[-300:]!r}")
             b.check("vmctl_console_backlog", backlog)
 
         def destroy():
+            # hello's own line: "domN: console disconnected".
+            line = f"dom{hello['id']}: console disconnected$"
+
+            def disconnects():
+                """How many times the log has the line; -1 if grep failed."""
+                st, out = b.run(f"grep -c '{line}' /var/log/keel-consoled.log")
+                ok = st in (0, 1) and out.strip().isdigit()
+                return int(out) if ok else -1
+            before = disconnects()
+            if before < 0:
+                return False, "cannot read /var/log/keel-consoled.log"
             st, out = b.run("vmctl destroy hello", 60)
             if st != 0:
                 return False, f"destroy status {st}: {out[-300:]!r}"
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
-                st, out = b.run("grep -c 'console disconnected' /var/log/keel-consoled.log")
-                if out.strip() not in ("", "0"):
+                n = disconnects()
+                if n < 0:
+                    return False, "cannot read /var/log/keel-consoled.log"
+                if n > before:
                     return True, ""
                 time.sleep(1)
             _, out = b.run("tail -5 /var/log/keel-consoled.log")
-            return False, f"no disconnect logged: {out[-300:]!r}"
+            return False, f"no {line!r} logged ({before} before): {out[-300:]!r}"
         b.check("destroy_disconnects", destroy)
     except QemuError as e:
         s.verdict(False, "consoles_boot", str(e), vm)

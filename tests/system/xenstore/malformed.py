@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Send malformed messages to the store at argv[1]; exit 0 if each gets the
-expected error reply or disconnect (and nothing else happens)."""
+expected error reply or disconnect (and nothing else happens), else print
+what differed and exit 1.  No bare assert: those vanish under python3 -O."""
 import os
 import socket
 import struct
@@ -8,6 +9,13 @@ import sys
 
 HDR = struct.Struct("=IIII")
 ERROR = 16
+
+
+def expect(ok, what):
+    """Fail the run (exit 1) with what, unless ok."""
+    if not ok:
+        print(f"malformed.py: {what}", file=sys.stderr)
+        sys.exit(1)
 
 
 def conn(path):
@@ -38,7 +46,8 @@ def reply(s):
 def expect_error(s, typ, rid, payload, name):
     s.sendall(HDR.pack(typ, rid, 0, len(payload)) + payload)
     r = reply(s)
-    assert r == (ERROR, rid, 0, name.encode() + b"\0"), (typ, r)
+    want = (ERROR, rid, 0, name.encode() + b"\0")
+    expect(r == want, f"type {typ}: reply {r}, expected {want}")
 
 
 def main(path):
@@ -52,10 +61,12 @@ def main(path):
     expect_error(s, 7, 7, b"T\0", "ENOENT")           # no transaction 0
     # the connection still works after errors
     s.sendall(HDR.pack(10, 8, 0, 2) + b"3\0")
-    assert reply(s) == (10, 8, 0, b"/local/domain/3\0")
+    r = reply(s)
+    expect(r == (10, 8, 0, b"/local/domain/3\0"), f"GET_DOMAIN_PATH after errors: {r}")
     # an impossible length: the daemon hangs up on this client only
     s.sendall(HDR.pack(2, 9, 0, 100000))
-    assert recv_exact(s, 1) == b""
+    r = recv_exact(s, 1)
+    expect(r == b"", f"an impossible length got {r!r}, not a hang-up")
     # random bytes on another connection
     g = conn(path)
     try:
@@ -67,7 +78,7 @@ def main(path):
     t = conn(path)
     t.sendall(HDR.pack(2, 10, 0, 2) + b"/\0")
     r = reply(t)
-    assert r is not None and r[0] == 2 and r[1] == 10, r
+    expect(r is not None and r[0] == 2 and r[1] == 10, f"READ / afterwards: {r}")
     print("malformed input handled")
 
 

@@ -31,8 +31,34 @@ wait_until() {
 	return 1
 }
 
-k() { "$KXS" -s "$SOCK" "$@"; }
+# Every client call is bounded: a daemon that stops answering fails the
+# check instead of hanging the suite.
+k() { timeout 20 "$KXS" -s "$SOCK" "$@"; }
 stock() { cmd=$1; shift; XENSTORED_PATH=$SOCK timeout 10 "xenstore-$cmd" "$@"; }
+
+# running PID: true while our child PID has not exited (a zombie has).
+running() {
+	_state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$_state" ] && [ "$_state" != Z ]
+}
+
+# reap TENTHS PID: waits up to TENTHS/10 s for our child PID to exit and
+# returns its exit status.  One still running then is killed, reaped and
+# reported: status 124, as timeout(1) would.
+reap() {
+	_left=$1
+	while [ "$_left" -gt 0 ] && running "$2"; do
+		sleep 0.1
+		_left=$((_left - 1))
+	done
+	if running "$2"; then
+		echo "pid $2 still running after $(($1 / 10)) s: killed"
+		kill -9 "$2" 2>/dev/null
+		wait "$2" 2>/dev/null
+		return 124
+	fi
+	wait "$2"
+}
 
 start_daemon() {
 	"$XSD" -F --db "$DB" --socket "$SOCK" --log-level debug "$@" \
@@ -41,11 +67,14 @@ start_daemon() {
 	wait_until 50 k read /
 }
 
-# stop_daemon [SIGNAL]: stops our daemon by PID and reaps it.
+# stop_daemon [SIGNAL]: stops our daemon by PID and reaps it (within 10 s,
+# else it is killed and the call fails).
 stop_daemon() {
 	kill "-${1:-TERM}" "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
+	reap 100 "$DPID"
+	_rc=$?
 	DPID=
+	[ "$_rc" -ne 124 ]
 }
 
 expect_eq() {
@@ -79,9 +108,9 @@ t_kxs_basic() {
 	k chmod /kb/a r0 b5 || return 1
 	k ls -p /kb | grep -q 'a = "1"  (r0, b5)' || return 1
 	k dump --json /kb >"$T/dump.json" || return 1
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); \
-assert d["node"]["children"]["b"]["value"]=="two"; \
-assert d["node"]["children"]["a"]["perms"]==["r0","b5"]' "$T/dump.json"
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["node"]["children"]; \
+sys.exit(0 if c["b"]["value"] == "two" and c["a"]["perms"] == ["r0", "b5"] \
+else "dump: %r" % c)' "$T/dump.json"
 }
 
 t_stock_read_write() {
@@ -125,7 +154,7 @@ t_stock_watch() {
 	wait_until 50 lines_at_least "$T/sw.txt" 1 || return 1
 	k write /sw/a 1 || return 1
 	stock write /sw/b 2 || return 1
-	wait "$wp" || return 1
+	reap 150 "$wp" || return 1
 	expect_eq "$(tr '\n' ' ' <"$T/sw.txt")" "/sw /sw/a /sw/b "
 }
 
@@ -136,7 +165,7 @@ t_kxs_watch() {
 	wait_until 50 lines_at_least "$T/kw.txt" 1 || return 1
 	stock write /kw/x 1 || return 1
 	stock rm /kw || return 1
-	wait "$wp" || return 1
+	reap 250 "$wp" || return 1
 	expect_eq "$(tr '\n' ' ' <"$T/kw.txt")" "/kw /kw /kw/x /kw /kw /kw "
 }
 
@@ -187,9 +216,13 @@ t_kill_restart_durability() {
 	ip=$!
 	BGPIDS="$BGPIDS $ip"
 	wait_until 100 lines_at_least "$T/incr.txt" 50 || return 1
-	stop_daemon KILL
-	wait "$ip" 2>/dev/null
+	stop_daemon KILL || return 1
+	# The incrementer loses its connection with the daemon and exits.
+	reap 100 "$ip"
+	[ $? -ne 124 ] || return 1
 	kill "$hp" 2>/dev/null
+	reap 100 "$hp"
+	[ $? -ne 124 ] || return 1
 	last=$(tail -n 1 "$T/incr.txt")
 	start_daemon || return 1
 	expect_eq "$(k read /dur/a)" committed || return 1
@@ -213,7 +246,7 @@ t_rundir_and_sigterm() {
 	expect_eq "$(XENSTORED_RUNDIR=$T/run timeout 10 xenstore-read /r)" 1 ||
 		return 1
 	kill -TERM "$p2"
-	wait "$p2" || return 1
+	reap 100 "$p2" || return 1
 	test -S "$T/run/socket" && return 1
 	return 0
 }
@@ -232,5 +265,5 @@ check concurrent_increments t_concurrent_increments
 check malformed_input t_malformed_input
 check kill_restart_durability t_kill_restart_durability
 check rundir_and_sigterm t_rundir_and_sigterm
-stop_daemon TERM
+check daemon_stops_on_sigterm stop_daemon TERM
 [ "$fails" -eq 0 ]

@@ -294,12 +294,10 @@ START_TEST(open_missing_device_logs_hint)
 {
 	struct keel_ctl *q;
 
-	/* The build machine has no Keel: the device is not there. */
+	/* Added only where the device is not there (lib_suite). */
 	q = keel_ctl_open(&logger.base, 0);
-	if (q) {
-		keel_ctl_close(q);
-		return;
-	}
+	ck_assert_ptr_null(q);
+	ck_assert_int_eq(errno, ENOENT);
 	ck_assert_int_eq(logger.count, 1);
 	ck_assert_ptr_nonnull(strstr(logger.msg, KEEL_PRIVCMD_PATH));
 }
@@ -309,12 +307,9 @@ START_TEST(open_quiet_does_not_log)
 {
 	struct keel_ctl *q = keel_ctl_open(&logger.base, KEEL_CTL_OPEN_QUIET);
 
-	if (q) {
-		keel_ctl_close(q);
-		return;
-	}
+	ck_assert_ptr_null(q);
 	ck_assert_int_eq(logger.count, 0);
-	ck_assert_int_ne(errno, 0);
+	ck_assert_int_eq(errno, ENOENT);
 }
 END_TEST
 
@@ -351,8 +346,8 @@ Suite *lib_suite(void)
 	tcase_add_test(tc, read_console_too_long_einval);
 	tcase_add_test(tc, read_console_overlong_result_eio);
 	tcase_add_test(tc, read_console_error);
-	tcase_add_test(tc, open_missing_device_logs_hint);
-	tcase_add_test(tc, open_quiet_does_not_log);
+	tcase_add_test_no_device(tc, open_missing_device_logs_hint, KEEL_PRIVCMD_PATH);
+	tcase_add_test_no_device(tc, open_quiet_does_not_log, KEEL_PRIVCMD_PATH);
 	tcase_add_test(tc, close_null_ok);
 	suite_add_tcase(s, tc);
 	return s;

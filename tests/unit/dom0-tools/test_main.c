@@ -1,7 +1,19 @@
 /* Runs every dom0-tools suite and prints Check's summary line. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "tests.h"
+
+void add_test_needing_no_device(TCase *tc, const TTest *tf, const char *device)
+{
+	if (access(device, F_OK) == 0) {
+		printf("SKIP: dom0-tools: %s (%s exists: this test needs a machine "
+		       "without it)\n", tf->name, device);
+		fflush(stdout);
+		return;
+	}
+	tcase_add_test(tc, tf);
+}
 
 int main(void)
 {

@@ -18,6 +18,16 @@ Suite *domain_suite(void);
 Suite *libdom_suite(void);
 Suite *vbd_suite(void);
 
+/*
+ * Add test tf to tc unless `device` exists on this machine (a booted Keel
+ * dom0, where the test's "no device" premise is false): then print
+ * "SKIP: suite: test (why)" instead, which the runner counts as skipped,
+ * neither passed nor failed.
+ */
+void add_test_needing_no_device(TCase *tc, const TTest *tf, const char *device);
+#define tcase_add_test_no_device(tc, tf, device) \
+	add_test_needing_no_device(tc, tf, device)
+
 /* When set, run_vmctl() gives vmctl this store and this sleep (domain tests). */
 extern int (*test_open_store)(struct vmctl *v, struct keel_store *st);
 extern void (*test_sleep_ms)(unsigned int ms);

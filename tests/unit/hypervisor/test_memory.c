@@ -396,17 +396,58 @@ START_TEST(shared_info_reference_follows_the_registration)
 }
 END_TEST
 
+/* Senders read the pointer under d->evtchn.lock (evtchn.c), so it must
+ * change while that lock is held: the lock records the pointer when it is
+ * taken and released, and is taken once per change. */
 START_TEST(shared_info_moves_under_the_event_channel_lock)
 {
+	spinlock_t *l = &d1->evtchn.lock;
 	unsigned long before;
+	unsigned a, b;
 
 	fake_give(d1, SI_GFN, true);
-	before = d1->evtchn.lock.acquired;
+	fake_give(d1, SI_GFN + 1, true);
+	a = frame_at(d1, SI_GFN);
+	b = frame_at(d1, SI_GFN + 1);
+	l->watch = (void *const *)&d1->shared_info;
+	before = l->acquired;
+
 	ck_assert_int_eq(memop(d1, KEEL_MEMOP_set_shared_info, SI_GFN), 0);
-	/* Senders read the pointer under this lock (evtchn.c). */
-	ck_assert_uint_eq(d1->evtchn.lock.acquired, before + 1);
+	ck_assert_uint_eq(l->acquired, before + 1);
+	ck_assert_ptr_null(l->at_lock);
+	ck_assert_ptr_eq(l->at_unlock, fake_frame(a));
+
+	ck_assert_int_eq(memop(d1, KEEL_MEMOP_set_shared_info, SI_GFN + 1), 0);
+	ck_assert_uint_eq(l->acquired, before + 2);
+	ck_assert_ptr_eq(l->at_lock, fake_frame(a));
+	ck_assert_ptr_eq(l->at_unlock, fake_frame(b));
+
 	ck_assert_int_eq(memop(d1, KEEL_MEMOP_set_shared_info, KEEL_GFN_INVALID), 0);
-	ck_assert_uint_eq(d1->evtchn.lock.acquired, before + 2);
+	ck_assert_uint_eq(l->acquired, before + 3);
+	ck_assert_ptr_eq(l->at_lock, fake_frame(b));
+	ck_assert_ptr_null(l->at_unlock);
+}
+END_TEST
+
+/* The old page's reference goes only once the pointer has moved off it:
+ * the fake's page_put_ref() BUGs on a last reference the pointer still
+ * names, so every move and unregistration here would abort otherwise. */
+START_TEST(shared_info_old_reference_dropped_after_the_move)
+{
+	unsigned a, b;
+
+	fake_give(d1, SI_GFN, true);
+	fake_give(d1, SI_GFN + 1, true);
+	a = frame_at(d1, SI_GFN);
+	b = frame_at(d1, SI_GFN + 1);
+	ck_assert_int_eq(memop(d1, KEEL_MEMOP_set_shared_info, SI_GFN), 0);
+	ck_assert_int_eq(memop(d1, KEEL_MEMOP_set_shared_info, SI_GFN + 1), 0);
+	ck_assert_uint_eq(fake_page(a)->refs, 0);
+	ck_assert_int_eq(memop(d1, KEEL_MEMOP_set_shared_info, SI_GFN), 0);
+	ck_assert_uint_eq(fake_page(b)->refs, 0);
+	ck_assert_int_eq(memop(d1, KEEL_MEMOP_set_shared_info, KEEL_GFN_INVALID), 0);
+	ck_assert_uint_eq(fake_page(a)->refs, 0);
+	ck_assert_ptr_null(d1->shared_info);
 }
 END_TEST
 
@@ -470,6 +511,7 @@ static Suite *memory_suite(void)
 	tcase_add_test(tc, queries_report_current_and_maximum);
 	tcase_add_test(tc, shared_info_reference_follows_the_registration);
 	tcase_add_test(tc, shared_info_moves_under_the_event_channel_lock);
+	tcase_add_test(tc, shared_info_old_reference_dropped_after_the_move);
 	tcase_add_test(tc, shared_info_not_own_ram_einval_changes_nothing);
 	tcase_add_test(tc, shared_info_of_a_moved_page_can_be_given_back);
 	suite_add_tcase(s, tc);

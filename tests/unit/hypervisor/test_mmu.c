@@ -18,8 +18,10 @@
 static struct domain *d0, *d1, *d2;
 static unsigned data_frame;
 
-/* Fakes of the dom0 foreign-mapping and protection hooks, recording. */
-static unsigned foreign[FAKE_NR_FRAMES];
+/* Fakes of the dom0 foreign-mapping and protection hooks, recording:
+ * per frame, all foreign mappings and the writable ones among them (as
+ * p2m.c counts them: an unmap names the kind it undoes). */
+static unsigned foreign[FAKE_NR_FRAMES], foreign_rw[FAKE_NR_FRAMES];
 static int map_fail;
 static unsigned protect_calls;
 static bool protect_ro;
@@ -28,7 +30,6 @@ int p2m_map_foreign(struct domain *d, paddr_t mfn, bool readonly)
 {
 	int f = fake_frame_of(mfn);
 
-	(void)readonly;
 	ck_assert(d->privileged);
 	ck_assert_int_eq(d->lock.locked, 1);
 	if (map_fail) {
@@ -39,6 +40,8 @@ int p2m_map_foreign(struct domain *d, paddr_t mfn, bool readonly)
 	}
 	ck_assert_int_ge(f, 0);
 	foreign[f]++;
+	if (!readonly)
+		foreign_rw[f]++;
 	return 0;
 }
 
@@ -46,11 +49,13 @@ int p2m_unmap_foreign(struct domain *d, paddr_t mfn, bool readonly)
 {
 	int f = fake_frame_of(mfn);
 
-	(void)readonly;
 	ck_assert_int_eq(d->lock.locked, 1);
-	if (f < 0 || !foreign[f])
+	if (f < 0 || !foreign[f] ||
+	    (readonly ? foreign[f] == foreign_rw[f] : !foreign_rw[f]))
 		return -ENOENT;
 	foreign[f]--;
+	if (!readonly)
+		foreign_rw[f]--;
 	return 0;
 }
 
@@ -89,8 +94,10 @@ static void setup(void)
 {
 	fake_reset();
 	memset(foreign, 0, sizeof(foreign));
+	memset(foreign_rw, 0, sizeof(foreign_rw));
 	map_fail = 0;
 	protect_calls = 0;
+	protect_ro = false;
 	d0 = fake_domain(0, 1);
 	d1 = fake_domain(1, 1);
 	d2 = fake_domain(2, 1);
@@ -162,6 +169,20 @@ START_TEST(map_foreign_ok)
 	ck_assert_int_eq(u.status, 0);
 	ck_assert_uint_eq(u.value, FAKE_MFN(data_frame) >> 12);
 	ck_assert_uint_eq(foreign[data_frame], 1);
+	ck_assert_uint_eq(foreign_rw[data_frame], 1);
+	ck_assert_uint_eq(fake_page(data_frame)->refs, 1);
+}
+END_TEST
+
+START_TEST(map_foreign_readonly_maps_readonly)
+{
+	struct keel_mmu_update u = op(KEEL_MMU_map_foreign, 1, DATA_GFN, 0);
+
+	u.flags = KEEL_MMU_READONLY;
+	ck_assert_int_eq(call(d0, &u, 1, sizeof(u)), 1);
+	ck_assert_int_eq(u.status, 0);
+	ck_assert_uint_eq(foreign[data_frame], 1);
+	ck_assert_uint_eq(foreign_rw[data_frame], 0);
 	ck_assert_uint_eq(fake_page(data_frame)->refs, 1);
 }
 END_TEST
@@ -262,6 +283,43 @@ START_TEST(unmap_foreign_after_map)
 }
 END_TEST
 
+/* An unmap undoes a mapping of its own kind: a read-only unmap of the
+ * read-only one leaves the writable one, and the wrong kind is ENOENT. */
+START_TEST(unmap_foreign_readonly_undoes_the_readonly_mapping)
+{
+	struct keel_mmu_update rw = op(KEEL_MMU_map_foreign, 1, DATA_GFN, 0);
+	struct keel_mmu_update ro = op(KEEL_MMU_map_foreign, 1, DATA_GFN, 0);
+	struct keel_mmu_update u;
+
+	ro.flags = KEEL_MMU_READONLY;
+	ck_assert_int_eq(call(d0, &ro, 1, sizeof(ro)), 1);
+	ck_assert_int_eq(ro.status, 0);
+	/* Only a read-only mapping: a writable unmap has nothing to undo. */
+	u = op(KEEL_MMU_unmap_foreign, 0, 0, ro.value);
+	ck_assert_int_eq(call(d0, &u, 1, sizeof(u)), 1);
+	ck_assert_int_eq(u.status, -ENOENT);
+	ck_assert_uint_eq(fake_page(data_frame)->refs, 1);
+
+	ck_assert_int_eq(call(d0, &rw, 1, sizeof(rw)), 1);
+	ck_assert_int_eq(rw.status, 0);
+	u = op(KEEL_MMU_unmap_foreign, 0, 0, ro.value);
+	u.flags = KEEL_MMU_READONLY;
+	ck_assert_int_eq(call(d0, &u, 1, sizeof(u)), 1);
+	ck_assert_int_eq(u.status, 0);
+	ck_assert_uint_eq(foreign[data_frame], 1);
+	ck_assert_uint_eq(foreign_rw[data_frame], 1);
+	ck_assert_uint_eq(fake_page(data_frame)->refs, 1);
+	/* Now only the writable one: a read-only unmap is ENOENT. */
+	ck_assert_int_eq(call(d0, &u, 1, sizeof(u)), 1);
+	ck_assert_int_eq(u.status, -ENOENT);
+	u = op(KEEL_MMU_unmap_foreign, 0, 0, rw.value);
+	ck_assert_int_eq(call(d0, &u, 1, sizeof(u)), 1);
+	ck_assert_int_eq(u.status, 0);
+	ck_assert_uint_eq(foreign[data_frame], 0);
+	ck_assert_uint_eq(fake_page(data_frame)->refs, 0);
+}
+END_TEST
+
 START_TEST(unmap_foreign_never_mapped_enoent)
 {
 	struct keel_mmu_update u = op(KEEL_MMU_unmap_foreign, 0, 0,
@@ -293,6 +351,18 @@ START_TEST(protect_readonly)
 	ck_assert_int_eq(u.status, 0);
 	ck_assert_uint_eq(protect_calls, 1);
 	ck_assert(protect_ro);
+}
+END_TEST
+
+START_TEST(protect_writable)
+{
+	struct keel_mmu_update u = op(KEEL_MMU_protect, 1, DATA_GFN, 0);
+
+	protect_ro = true;		/* as a read-only protect left it */
+	ck_assert_int_eq(call(d0, &u, 1, sizeof(u)), 1);
+	ck_assert_int_eq(u.status, 0);
+	ck_assert_uint_eq(protect_calls, 1);
+	ck_assert(!protect_ro);
 }
 END_TEST
 
@@ -370,6 +440,7 @@ static Suite *mmu_suite(void)
 	tcase_add_test(tc, entry_size_einval);
 	tcase_add_test(tc, array_outside_ram_efault);
 	tcase_add_test(tc, map_foreign_ok);
+	tcase_add_test(tc, map_foreign_readonly_maps_readonly);
 	tcase_add_test(tc, map_foreign_no_domain_esrch);
 	tcase_add_test(tc, map_foreign_dying_domain_esrch);
 	tcase_add_test(tc, map_foreign_unpopulated_enoent);
@@ -379,9 +450,11 @@ static Suite *mmu_suite(void)
 	tcase_add_test(tc, pad_not_zero_einval);
 	tcase_add_test(tc, unknown_flag_einval);
 	tcase_add_test(tc, unmap_foreign_after_map);
+	tcase_add_test(tc, unmap_foreign_readonly_undoes_the_readonly_mapping);
 	tcase_add_test(tc, unmap_foreign_never_mapped_enoent);
 	tcase_add_test(tc, unmap_foreign_frame_out_of_range_einval);
 	tcase_add_test(tc, protect_readonly);
+	tcase_add_test(tc, protect_writable);
 	tcase_add_test(tc, protect_unpopulated_enoent);
 	tcase_add_test(tc, protect_dom0_einval);
 	tcase_add_test(tc, batch_statuses_are_per_entry);

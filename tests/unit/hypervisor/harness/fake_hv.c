@@ -302,12 +302,28 @@ int page_get_ref(paddr_t mfn, uint16_t owner)
 	return 0;
 }
 
+/* Does any live domain's shared-info pointer name frame f? */
+static bool shared_info_names(int f)
+{
+	for (unsigned i = 0; i < FAKE_NR_DOMS; i++)
+		if (domtab[i] && domtab[i]->shared_info == (void *)mem[f])
+			return true;
+	return false;
+}
+
+/* Dropping a frame's last reference while a domain's shared info still
+ * points at it is the use-after-free 6998583 fixed (the pool could hand
+ * the page out while senders still write to it): a BUG here. */
 void page_put_ref(paddr_t mfn)
 {
 	struct page_info *pg = mfn_to_page(mfn);
 
 	if (!pg || pg->refs == 0)
 		harness_bug(__FILE__, __LINE__, "page_put_ref: no reference");
+	if (pg->refs == 1 && shared_info_names(fake_frame_of(mfn)))
+		harness_bug(__FILE__, __LINE__,
+			    "page_put_ref: last reference of a frame a domain's "
+			    "shared info still points at");
 	pg->refs--;
 }
 

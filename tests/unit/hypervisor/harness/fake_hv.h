@@ -5,7 +5,9 @@
  * ownership and references, grant mappings into dom0, an allocator that
  * can be told to fail, and recorders for the notification hooks
  * (vcpu_notify_upcall, sched_kick_cpu).  The fakes check the hooks'
- * locking contract: p2m_* calls must come with the domain's lock held.
+ * locking contract: p2m_* calls must come with the domain's lock held;
+ * and page_put_ref() BUGs when it drops the last reference of a frame
+ * that a domain's shared-info pointer still names.
  *
  * Include after harness.h and the hypervisor headers.
  */

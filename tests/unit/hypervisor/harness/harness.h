@@ -23,7 +23,8 @@ int harness_run(Suite *s);
 	int main(void) { return harness_run(suite_fn()); }
 
 /* A test left out because what it needs is missing: printed as a SKIP
- * line, which the runner counts neither as a pass nor as a failure. */
+ * line, which the runner counts as skipped (tests/summarize.py), neither
+ * a pass nor a failure. */
 void harness_skip(const char *suite, const char *test, const char *why);
 
 /* Stand-in for BUG(): report and abort the test (Check records an error). */

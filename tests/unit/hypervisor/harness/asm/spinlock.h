@@ -4,7 +4,10 @@
  * thread, so a lock is a flag; misuse that would deadlock or corrupt a
  * real lock -- taking a held lock, releasing a free one -- aborts the test
  * through harness_bug(), and a test can check `locked` to see that every
- * path released the lock.
+ * path released the lock.  A test can also point `watch` at a pointer the
+ * lock guards: its value is recorded each time the lock is taken
+ * (`at_lock`) and released (`at_unlock`), which shows whether a change
+ * was made inside the critical section.
  */
 #ifndef ASM_SPINLOCK_H
 #define ASM_SPINLOCK_H
@@ -12,9 +15,12 @@
 typedef struct {
 	int locked;
 	unsigned long acquired;   /* times taken, for tests */
+	void *const *watch;       /* for tests: a pointer the lock guards */
+	const void *at_lock;      /* *watch when the lock was last taken */
+	const void *at_unlock;    /* *watch when it was last released */
 } spinlock_t;
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT { 0, 0, 0, 0, 0 }
 
 __attribute__((noreturn)) void harness_bug(const char *file, int line,
 					   const char *what);
@@ -23,6 +29,8 @@ static inline void spin_lock_init(spinlock_t *l)
 {
 	l->locked = 0;
 	l->acquired = 0;
+	l->watch = 0;
+	l->at_lock = l->at_unlock = 0;
 }
 
 static inline void spin_lock(spinlock_t *l)
@@ -31,14 +39,15 @@ static inline void spin_lock(spinlock_t *l)
 		harness_bug(__FILE__, __LINE__, "spin_lock: lock already held");
 	l->locked = 1;
 	l->acquired++;
+	if (l->watch)
+		l->at_lock = *l->watch;
 }
 
 static inline int spin_trylock(spinlock_t *l)
 {
 	if (l->locked)
 		return 0;
-	l->locked = 1;
-	l->acquired++;
+	spin_lock(l);
 	return 1;
 }
 
@@ -46,6 +55,8 @@ static inline void spin_unlock(spinlock_t *l)
 {
 	if (!l->locked)
 		harness_bug(__FILE__, __LINE__, "spin_unlock: lock not held");
+	if (l->watch)
+		l->at_unlock = *l->watch;
 	l->locked = 0;
 }
 
