@@ -89,5 +89,5 @@ int gnttab_end_access(uint32_t ref)
 
 uint32_t gnttab_nr_refs(void)
 {
-	return table ? (uint32_t)GNT_ENTRIES : 0;
+	return table_ready ? (uint32_t)GNT_ENTRIES : 0;
 }
