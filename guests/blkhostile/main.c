@@ -35,38 +35,9 @@ static void result(const char *name, int ok, const char *why)
 	printk(ok ? "PASS: %s\n" : "FAIL: %s: %s\n", name, why);
 }
 
-static long read_num(const char *dir, const char *key)
-{
-	char path[128], buf[24];
-	long v = 0;
-
-	gk_snprintf(path, sizeof(path), "%s/%s", dir, key);
-	if (xs_read(XS_NO_TX, path, buf, sizeof(buf)) < 0)
-		return -1;
-	for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (*p - '0');
-	return v;
-}
-
-static void write_key(const char *key, long v)
-{
-	char path[96], val[24];
-
-	gk_snprintf(path, sizeof(path), "%s/%s", fe, key);
-	gk_snprintf(val, sizeof(val), "%ld", v);
-	xs_write(XS_NO_TX, path, val);
-}
-
 static int wait_backend(long want)
 {
-	uint64_t deadline = time_now_ns() + BOUND_NS;
-
-	while (read_num(be, "state") != want) {
-		if (time_now_ns() > deadline)
-			return 0;
-		kernel_wait(time_now_ns() + 20 * NS_PER_MS);
-	}
-	return 1;
+	return xs_wait_num(be, "state", want, BOUND_NS);
 }
 
 /* Finds the first vbd and waits for the backend's offer. */
@@ -100,12 +71,12 @@ static int connect(void)
 	ref = gnttab_grant_access(0, (uint64_t)gfn, 0);
 	port = (keel_evtchn_port_t)evtchn_alloc_unbound(0);
 	evtchn_bind(port, NULL, NULL);
-	write_key("ring-ref", ref);
-	write_key("event-channel", port);
-	write_key("state", KEEL_XBS_INITIALISED);
+	xs_write_num(fe, "ring-ref", ref);
+	xs_write_num(fe, "event-channel", port);
+	xs_write_num(fe, "state", KEEL_XBS_INITIALISED);
 	if (!wait_backend(KEEL_XBS_CONNECTED))
 		return 0;
-	write_key("state", KEEL_XBS_CONNECTED);
+	xs_write_num(fe, "state", KEEL_XBS_CONNECTED);
 	return 1;
 }
 
@@ -177,7 +148,7 @@ int guest_main(const char *cmdline)
 		result("connect", 0, "no disk, or the backend did not connect");
 		goto out;
 	}
-	sectors = read_num(be, "sectors");
+	sectors = xs_read_num(be, "sectors");
 	data = mm_alloc_page();
 	page = mm_alloc_page();
 	ro = gnttab_grant_access(0, (uint64_t)data, 1);
@@ -228,11 +199,11 @@ int guest_main(const char *cmdline)
 	__atomic_store_n(&sr->req_prod, sr->req_prod + 1000, __ATOMIC_RELEASE);
 	evtchn_send(port);
 	deadline = time_now_ns() + BOUND_NS;
-	while (read_num(be, "state") != KEEL_XBS_CLOSED && time_now_ns() < deadline)
+	while (xs_read_num(be, "state") != KEEL_XBS_CLOSED && time_now_ns() < deadline)
 		kernel_wait(time_now_ns() + 20 * NS_PER_MS);
-	result("broken_ring_disconnects", read_num(be, "state") == KEEL_XBS_CLOSED,
+	result("broken_ring_disconnects", xs_read_num(be, "state") == KEEL_XBS_CLOSED,
 	       "backend not Closed");
-	write_key("state", KEEL_XBS_CLOSED);
+	xs_write_num(fe, "state", KEEL_XBS_CLOSED);
 out:
 	printk("blkhostile: %u passed, %u failed\n", passed, failed);
 	for (;;)

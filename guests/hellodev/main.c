@@ -36,39 +36,9 @@ static void on_event(keel_evtchn_port_t port, void *arg)
 	events++;
 }
 
-static long read_num(const char *dir, const char *key)
-{
-	char path[128], buf[24];
-	long v = 0;
-
-	gk_snprintf(path, sizeof(path), "%s/%s", dir, key);
-	if (xs_read(XS_NO_TX, path, buf, sizeof(buf)) < 0)
-		return -1;
-	for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (*p - '0');
-	return v;
-}
-
-static void write_key(const char *key, const char *fmt, long v)
-{
-	char path[96], val[24];
-
-	gk_snprintf(path, sizeof(path), "%s/%s", fe, key);
-	gk_snprintf(val, sizeof(val), fmt, v);
-	xs_write(XS_NO_TX, path, val);
-}
-
-/* Waits (bounded) until the backend's state is `want`. */
 static int wait_backend(long want)
 {
-	uint64_t deadline = time_now_ns() + BOUND_NS;
-
-	while (read_num(be, "state") != want) {
-		if (time_now_ns() > deadline)
-			return 0;
-		kernel_wait(time_now_ns() + 20 * NS_PER_MS);
-	}
-	return 1;
+	return xs_wait_num(be, "state", want, BOUND_NS);
 }
 
 int guest_main(const char *cmdline)
@@ -92,7 +62,7 @@ int guest_main(const char *cmdline)
 		kernel_wait(time_now_ns() + 20 * NS_PER_MS);
 	}
 	result("backend_offers", wait_backend(KEEL_XBS_INITWAIT), "no InitWait");
-	inc = read_num(be, "increment");
+	inc = xs_read_num(be, "increment");
 	gfn = mm_alloc_page();
 	sr = (struct keel_sring_header *)(uintptr_t)((uint64_t)gfn << KEEL_PAGE_SHIFT);
 	memset(sr, 0, KEEL_PAGE_SIZE);
@@ -102,11 +72,11 @@ int guest_main(const char *cmdline)
 	ref = gnttab_grant_access(0, (uint64_t)gfn, 0);
 	port = evtchn_alloc_unbound(0);
 	evtchn_bind((keel_evtchn_port_t)port, on_event, NULL);
-	write_key("ring-ref", "%ld", ref);
-	write_key("event-channel", "%ld", port);
-	write_key("state", "%ld", KEEL_XBS_INITIALISED);
+	xs_write_num(fe, "ring-ref", ref);
+	xs_write_num(fe, "event-channel", port);
+	xs_write_num(fe, "state", KEEL_XBS_INITIALISED);
 	result("backend_connects", wait_backend(KEEL_XBS_CONNECTED), "no Connected");
-	write_key("state", "%ld", KEEL_XBS_CONNECTED);
+	xs_write_num(fe, "state", KEEL_XBS_CONNECTED);
 
 	/* NREQ requests, at most a ring's worth at a time. */
 	for (i = 0; i < NREQ; i++) {
@@ -141,9 +111,9 @@ int guest_main(const char *cmdline)
 	       rsp[(NREQ - 1) % SLOTS].status == -1,
 	       "status not -1");
 	result("backend_notified", events > 0, "no event from the backend");
-	write_key("state", "%ld", KEEL_XBS_CLOSING);
+	xs_write_num(fe, "state", KEEL_XBS_CLOSING);
 	result("backend_closes", wait_backend(KEEL_XBS_CLOSED), "no Closed");
-	write_key("state", "%ld", KEEL_XBS_CLOSED);
+	xs_write_num(fe, "state", KEEL_XBS_CLOSED);
 out:
 	printk("hellodev: %u passed, %u failed\n", passed, failed);
 	for (;;)

@@ -36,6 +36,13 @@ int xs_watch(const char *path, const char *token, xs_watch_fn fn, void *arg);
 int xs_unwatch(const char *path, const char *token);
 /* Pull replies/events off the ring and run queued watch callbacks. */
 void xs_poll(void);
+/* xs_num.c: dir/key as a decimal number: the value, or -1 when it is
+ * missing, unreadable or not a number. */
+long xs_read_num(const char *dir, const char *key);
+int xs_write_num(const char *dir, const char *key, long v);
+/* Waits (kernel_wait, looking every 20 ms) until dir/key reads `want`:
+ * 1, or 0 after bound_ns. */
+int xs_wait_num(const char *dir, const char *key, long want, uint64_t bound_ns);
 /* "<home>/<rel>" into buf: 0, or -KEEL_ERANGE if it does not fit. */
 int xs_home_path(char *buf, size_t len, const char *rel);
 
