@@ -119,6 +119,19 @@ class Blk:
     def free_memory(self):
         return json.loads(self.must("vmctl info --json"))["free_memory"]
 
+    def settled_free_memory(self, bound=30):
+        """The pool's free memory once two readings a second apart agree
+        (a domain destroyed just before may still be giving pages back)."""
+        deadline = time.monotonic() + bound
+        last = self.free_memory()
+        while time.monotonic() < deadline:
+            time.sleep(1)
+            now = self.free_memory()
+            if now == last:
+                return now
+            last = now
+        raise AssertionError(f"free memory still changing after {bound}s")
+
     def blkback_pid(self):
         st, out = self.run("pidof keel-blkback")
         return out.split()[0] if st == 0 and out.split() else None
@@ -317,7 +330,7 @@ def main():
         k.check("detach_and_reattach_while_idle", detach_attach)
 
         def destroy_in_flight():
-            free0 = k.free_memory()
+            free0 = k.settled_free_memory()
             k.create("busyio", "loop 0 8192 5 50 128", [f"target={img2}, vdev=xvda"])
             ok, why = k.wait_log("busyio", r"^disk: loop acked", 120)
             if not ok:
