@@ -7,6 +7,7 @@
  *   verify START COUNT SEED   read back: "disk: verify ok COUNT sectors" or
  *                             "disk: verify FAILED at sector S"
  *   bench [MIB]               "disk: bench seqwrite|seqread X.Y MB/s", "... randread N IOPS"
+ *   discard START COUNT       DISCARD, flush: "disk: discard ok COUNT sectors"
  *   loop START COUNT SEED [PASSES [CHUNK]]
  *                             passes of chunked write + flush, "disk: loop acked up to
  *                             sector S pass P" after each chunk, then "disk: loop done"
@@ -90,6 +91,18 @@ static void cmd_write(struct blkfront *bf, const struct disk_cmd *c)
 		result("write FAILED at sector %lu: error %d", (unsigned long)at, rc);
 	else
 		result("write ok %lu sectors", (unsigned long)c->count);
+}
+
+static void cmd_discard(struct blkfront *bf, const struct disk_cmd *c)
+{
+	int rc = blkfront_discard(bf, c->start, c->count);
+
+	if (rc == 0)
+		rc = blkfront_flush(bf);
+	if (rc < 0)
+		result("discard FAILED: error %d", rc);
+	else
+		result("discard ok %lu sectors", (unsigned long)c->count);
 }
 
 static void cmd_verify(struct blkfront *bf, const struct disk_cmd *c)
@@ -238,6 +251,9 @@ int guest_main(const char *cmdline)
 		break;
 	case DISK_BENCH:
 		cmd_bench(bf, &c);
+		break;
+	case DISK_DISCARD:
+		cmd_discard(bf, &c);
 		break;
 	case DISK_NONE:
 		break;

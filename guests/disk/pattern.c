@@ -111,6 +111,8 @@ int disk_parse_cmd(const char *cmdline, struct disk_cmd *out)
 			out->verb = DISK_LOOP;
 		else if (word_is(words[i], "bench"))
 			out->verb = DISK_BENCH;
+		else if (word_is(words[i], "discard"))
+			out->verb = DISK_DISCARD;
 		else if (!strncmp(words[i], "wait=", 5)) {
 			size_t len = strlen(words[i] + 5);
 
@@ -121,6 +123,8 @@ int disk_parse_cmd(const char *cmdline, struct disk_cmd *out)
 			continue;
 		if (out->verb == DISK_BENCH)
 			rc = numbers(rest, nr, 0, 1, mib);
+		else if (out->verb == DISK_DISCARD)
+			rc = numbers(rest, nr, 2, 0, args);
 		else
 			rc = numbers(rest, nr, 3, out->verb == DISK_LOOP ? 2 : 0, args);
 		if (rc == 0 && (out->mib == 0 || out->passes == 0 || out->chunk == 0))

@@ -30,6 +30,7 @@ enum disk_verb {
 	DISK_VERIFY,            /* verify START COUNT SEED                 */
 	DISK_BENCH,             /* bench [MIB]                             */
 	DISK_LOOP,              /* loop START COUNT SEED [PASSES [CHUNK]]  */
+	DISK_DISCARD,           /* discard START COUNT                     */
 };
 
 #define DISK_BENCH_MIB      256u

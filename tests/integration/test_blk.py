@@ -107,12 +107,13 @@ class Blk:
 
     def sectors_hold(self, image, seed, sectors):
         """Reads the given sectors of image in dom0 (hexdump) and compares
-        them with the pattern; returns (ok, why)."""
+        them with the pattern (seed None: zeros); returns (ok, why)."""
         for s in sectors:
             out = self.must(f"dd if={image} bs=512 skip={s} count=1 2>/dev/null"
                             f" | hexdump -v -e '16/1 \"%02x\" \"\\n\"'")
             got = bytes.fromhex("".join(out.split()))
-            if got != pattern_sector(seed, s):
+            want = bytes(512) if seed is None else pattern_sector(seed, s)
+            if got != want:
                 return False, f"sector {s} of {image}: {got[:16].hex()}..."
         return True, ""
 
@@ -226,6 +227,18 @@ def main():
             ok2 = k.sectors_hold(img2, 4, [100, 4195])
             return ok1[0] and ok2[0], ok1[1] + ok2[1]
         k.check("two_guests_two_images_at_once", two_at_once)
+
+        def discard():
+            k.create("d1", "discard 100 2048", [f"target={img2}, vdev=xvda"])
+            ok, why = k.wait_log("d1", r"^disk: discard (ok|FAILED)")
+            _, out = k.run(f"grep -E '^(blkfront|disk: discard)' {LOG}/d1.log")
+            k.destroy("d1")
+            if not ok or "discard ok 2048 sectors" not in out or "discard yes" not in out:
+                return False, why or out
+            zero = k.sectors_hold(img2, None, [100, 1000, 2147])
+            kept = k.sectors_hold(img2, 4, [2148, 4195])
+            return zero[0] and kept[0], zero[1] + kept[1]
+        k.check("discard_zeroes_only_its_range", discard)
 
         def same_image_twice_refused():
             k.create("h1", "", [f"target={img1}, vdev=xvda"])

@@ -5,6 +5,20 @@
 
 #include "blk_req.h"
 
+/* DISCARD: its own layout in the same slot (io/blkif.h). */
+static int decode_discard(const struct keel_blkif_request_discard *d,
+			  uint64_t disk_sectors, bool readonly, struct blk_io *io)
+{
+	if (d->flag & KEEL_BLKIF_DISCARD_SECURE)
+		return KEEL_BLKIF_RSP_EOPNOTSUPP;
+	if (readonly || d->sector_number > disk_sectors ||
+	    disk_sectors - d->sector_number < d->nr_sectors)
+		return KEEL_BLKIF_RSP_ERROR;
+	io->sector = d->sector_number;
+	io->discard_sectors = d->nr_sectors;
+	return KEEL_BLKIF_RSP_OKAY;
+}
+
 int blk_req_decode(const struct keel_blkif_request *req, uint64_t disk_sectors,
 		   bool readonly, struct blk_io *io)
 {
@@ -15,6 +29,9 @@ int blk_req_decode(const struct keel_blkif_request *req, uint64_t disk_sectors,
 	case KEEL_BLKIF_OP_FLUSH_DISKCACHE:
 		return req->nr_segments == 0 ? KEEL_BLKIF_RSP_OKAY :
 		       KEEL_BLKIF_RSP_ERROR;
+	case KEEL_BLKIF_OP_DISCARD:
+		return decode_discard((const struct keel_blkif_request_discard *)req,
+				      disk_sectors, readonly, io);
 	case KEEL_BLKIF_OP_READ:
 	case KEEL_BLKIF_OP_WRITE:
 		break;

@@ -120,6 +120,10 @@ static int blk_connect(struct kb_device *dev)
 	kb_dev_printf(dev, "info", "%u", disk->readonly ? KEEL_VDISK_READONLY : 0);
 	kb_dev_printf(dev, "feature-flush-cache", "1");
 	kb_dev_printf(dev, "feature-persistent", "0");
+	kb_dev_printf(dev, "feature-discard", "%d", !disk->readonly);
+	kb_dev_printf(dev, "discard-granularity", "%u", KEEL_BLKIF_SECTOR_SIZE);
+	kb_dev_printf(dev, "discard-alignment", "0");
+	kb_dev_printf(dev, "discard-secure", "0");
 	kb_dev_printf(dev, "keel-requests", "0");
 	kb_dev_printf(dev, "keel-errors", "0");
 	kb_dev_printf(dev, "hotplug-status", "connected");
@@ -246,6 +250,9 @@ static void blk_serve(struct kb_device *dev, const void *reqs, void *rsps,
 			rc = blk_image_read(disk->img, data, io->sector, io->nsect);
 		else if (io->op == KEEL_BLKIF_OP_WRITE)
 			rc = blk_image_write(disk->img, data, io->sector, io->nsect);
+		else if (io->op == KEEL_BLKIF_OP_DISCARD)
+			rc = blk_image_discard(disk->img, io->sector,
+					       io->discard_sectors);
 		else
 			rc = blk_image_flush(disk->img);
 		if (rc < 0) {

@@ -19,6 +19,7 @@
 #ifndef KEEL_BLK_IMAGE_H
 #define KEEL_BLK_IMAGE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,10 @@ struct blk_image_ops {
 		     uint32_t count);
 	/* Everything written so far to stable storage. */
 	int (*flush)(struct blk_image *img);
+	/* The sectors are no longer needed: free their space if the format
+	 * can (raw: they read as zeros afterwards).  NULL: a layer that
+	 * keeps them (cow).  -EINVAL past the end, -EROFS if read-only. */
+	int (*discard)(struct blk_image *img, uint64_t sector, uint64_t count);
 	/* Frees the image (and closes its lower images). */
 	void (*close)(struct blk_image *img);
 };
@@ -82,6 +87,8 @@ int blk_raw_create(const char *path, uint64_t sectors);
  * it is closed: -EBUSY if another open file holds a conflicting one. */
 int blk_raw_lock(struct blk_image *img, bool exclusive);
 
+
+
 /* For layers: -EINVAL unless sectors [sector, sector + count) are in img. */
 int blk_image_check_range(const struct blk_image *img, uint64_t sector,
 			  uint32_t count);
@@ -101,6 +108,18 @@ static inline int blk_image_write(struct blk_image *img, const void *buf,
 static inline int blk_image_flush(struct blk_image *img)
 {
 	return img->ops->flush(img);
+}
+
+/* Discard, or 0 without doing anything for a format that keeps data. */
+static inline int blk_image_discard(struct blk_image *img, uint64_t sector,
+				    uint64_t count)
+{
+	if (!img->ops->discard) {
+		if (img->readonly)
+			return -EROFS;
+		return blk_image_check_range(img, sector, count);
+	}
+	return img->ops->discard(img, sector, count);
 }
 
 static inline void blk_image_close(struct blk_image *img)

@@ -100,6 +100,39 @@ static int raw_flush(struct blk_image *img)
 	return fdatasync(to_raw(img)->fd) ? -errno : 0;
 }
 
+/* Punches a hole: the space is freed and the sectors read as zeros.
+ * Where the file system cannot, zeros are written instead, so that the
+ * guarantee ("reads as zeros") holds either way. */
+static int raw_discard(struct blk_image *img, uint64_t sector, uint64_t count)
+{
+	static const uint8_t zeros[64 * 1024];
+	struct raw_image *raw = to_raw(img);
+	off_t off = (off_t)(sector * BLK_SECTOR_SIZE);
+	uint64_t left = count * BLK_SECTOR_SIZE;
+	int rc;
+
+	if (img->readonly)
+		return -EROFS;
+	rc = blk_image_check_range(img, sector, count);
+	if (rc || count == 0)
+		return rc;
+	if (fallocate(raw->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
+		      (off_t)left) == 0)
+		return 0;
+	if (errno != EOPNOTSUPP)
+		return -errno;
+	while (left) {
+		size_t n = left < sizeof(zeros) ? (size_t)left : sizeof(zeros);
+
+		rc = raw_loop(raw->fd, true, (void *)zeros, n, off);
+		if (rc)
+			return rc;
+		off += (off_t)n;
+		left -= n;
+	}
+	return 0;
+}
+
 static void raw_close(struct blk_image *img)
 {
 	struct raw_image *raw = to_raw(img);
@@ -114,6 +147,7 @@ static const struct blk_image_ops raw_ops = {
 	.read = raw_read,
 	.write = raw_write,
 	.flush = raw_flush,
+	.discard = raw_discard,
 	.close = raw_close,
 };
 

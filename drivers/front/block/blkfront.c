@@ -384,7 +384,7 @@ static int consume(struct blkfront *bf)
 /* Read what the backend offers into bf->info. */
 static int read_backend(struct blkfront *bf, unsigned int *order)
 {
-	uint64_t sectors, ssize, info, flush, max_order;
+	uint64_t sectors, ssize, info, flush, discard, max_order;
 	int rc, have_order;
 
 	rc = read_u64(bf->be_path, "sectors", &sectors);
@@ -397,6 +397,8 @@ static int read_backend(struct blkfront *bf, unsigned int *order)
 		rc = read_u64_def(bf->be_path, "info", 0, &info);
 	if (rc == 0)
 		rc = read_u64_def(bf->be_path, "feature-flush-cache", 0, &flush);
+	if (rc == 0)
+		rc = read_u64_def(bf->be_path, "feature-discard", 0, &discard);
 	if (rc < 0)
 		return rc;
 	have_order = read_u64(bf->be_path, "max-ring-page-order", &max_order) == 0;
@@ -405,6 +407,7 @@ static int read_backend(struct blkfront *bf, unsigned int *order)
 	bf->info.sector_size = (uint32_t)ssize;
 	bf->info.readonly = !!(info & KEEL_VDISK_READONLY);
 	bf->info.flush = flush != 0;
+	bf->info.discard = discard != 0;
 	bf->info.ring_order = *order;
 	bf->info.ring_slots = keel_blkif_ring_slots(*order);
 	return 0;
@@ -499,10 +502,11 @@ static void act_connect(struct blkfront *bf)
 	bf->progress_ns = time_now_ns();
 	if (bf->replayed)
 		gk_snprintf(replay, sizeof(replay), ", %u requests replayed", bf->replayed);
-	printk("blkfront: %s: connected, %lu sectors of %u bytes (%lu MiB), %s, flush %s, ring order %u (%u slots)%s\n",
+	printk("blkfront: %s: connected, %lu sectors of %u bytes (%lu MiB), %s, flush %s, discard %s, ring order %u (%u slots)%s\n",
 	       i->name, (unsigned long)i->sectors, i->sector_size,
 	       (unsigned long)(i->sectors / 2048), i->readonly ? "ro" : "rw",
-	       i->flush ? "yes" : "no", i->ring_order, i->ring_slots, replay);
+	       i->flush ? "yes" : "no", i->discard ? "yes" : "no",
+	       i->ring_order, i->ring_slots, replay);
 	bf->replayed = 0;
 	push(bf);
 }
@@ -576,6 +580,10 @@ static void queue_more(struct blkfront *bf, struct blkfront_io *io)
 		s = &bf->shadows.sh[id];
 		if (io->op == KEEL_BLKIF_OP_FLUSH_DISKCACHE) {
 			blkfront_build_flush(&s->req, (uint64_t)id);
+			io->next = io->count;
+		} else if (io->op == KEEL_BLKIF_OP_DISCARD) {
+			blkfront_build_discard(&s->req, (uint64_t)id, io->sector,
+					       io->count);
 			io->next = io->count;
 		} else {
 			s->nr_sectors = blkfront_build_rw(&s->req, io->op, (uint64_t)id,
@@ -690,6 +698,20 @@ int blkfront_flush(struct blkfront *bf)
 	if (!bf->info.flush)
 		return 0;       /* writes are durable when answered */
 	return run_io(bf, &io);
+}
+
+int blkfront_discard(struct blkfront *bf, uint64_t sector, uint64_t count)
+{
+	struct blkfront_io io = {
+		.op = KEEL_BLKIF_OP_DISCARD, .sector = sector, .count = count,
+	};
+	int rc = check_io(bf, sector, &io, count);   /* no buffer: any non-NULL */
+
+	if (rc == 0 && !bf->info.discard)
+		rc = -KEEL_ENOSYS;
+	if (rc == 0 && bf->info.readonly)
+		rc = -KEEL_EACCES;
+	return rc < 0 ? rc : run_io(bf, &io);
 }
 
 const struct blkfront_info *blkfront_info(const struct blkfront *bf)

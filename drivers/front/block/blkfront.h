@@ -40,6 +40,7 @@ struct blkfront_info {
 	uint32_t sector_size;      /* 512 (the only size accepted)          */
 	int readonly;              /* info & KEEL_VDISK_READONLY            */
 	int flush;                 /* feature-flush-cache                   */
+	int discard;               /* feature-discard                       */
 	unsigned int ring_order;   /* ring pages = 1 << ring_order          */
 	uint32_t ring_slots;
 };
@@ -48,7 +49,7 @@ struct blkfront_info {
  * Connect disk `devid` (-1: the lowest devid under <home>/device/vbd) and
  * wait until its backend is Connected.  Prints the boot-log line
  * "blkfront: xvda: connected, S sectors of 512 bytes (M MiB), rw|ro,
- * flush yes|no, ring order K (N slots)".  *out is the handle; errors as
+ * flush yes|no, discard yes|no, ring order K (N slots)".  *out is the handle; errors as
  * above (-KEEL_ENODEV: no disk at all).
  */
 int blkfront_open(int devid, struct blkfront **out);
@@ -66,6 +67,10 @@ int blkfront_write(struct blkfront *bf, uint64_t sector, const void *buf,
 /* FLUSH_DISKCACHE: returns once the backend has made every write it
  * acknowledged durable.  0 at once if the backend offers no flush. */
 int blkfront_flush(struct blkfront *bf);
+/* DISCARD: the sectors are no longer needed (keel-blkback: a raw image
+ * reads zeros there afterwards).  -KEEL_ENOSYS if the backend offers no
+ * discard, -KEEL_EACCES on a read-only disk, else as blkfront_read. */
+int blkfront_discard(struct blkfront *bf, uint64_t sector, uint64_t count);
 /* Close the disk: state 5, wait (bounded) for the backend's 6, give back
  * the grants and the port, state 6.  The handle is invalid afterwards. */
 void blkfront_close(struct blkfront *bf);

@@ -113,6 +113,18 @@ void blkfront_build_flush(struct keel_blkif_request *req, uint64_t id)
 	};
 }
 
+void blkfront_build_discard(struct keel_blkif_request *req, uint64_t id,
+			    uint64_t sector, uint64_t count)
+{
+	union keel_blkif_slot slot = { .discard = { 0 } };
+
+	slot.discard.operation = KEEL_BLKIF_OP_DISCARD;
+	slot.discard.id = id;
+	slot.discard.sector_number = sector;
+	slot.discard.nr_sectors = count;
+	*req = slot.req;
+}
+
 long blkfront_ring_check(uint32_t rsp_prod, uint32_t rsp_cons,
 			 uint32_t req_prod, uint32_t ring_slots)
 {

@@ -78,6 +78,9 @@ uint32_t blkfront_build_rw(struct keel_blkif_request *req, uint8_t op,
 			   const uint32_t grefs[KEEL_BLKIF_MAX_SEGMENTS]);
 /* FLUSH_DISKCACHE: no segments, sector 0. */
 void blkfront_build_flush(struct keel_blkif_request *req, uint64_t id);
+/* DISCARD of count sectors from sector (no segments, not secure). */
+void blkfront_build_discard(struct keel_blkif_request *req, uint64_t id,
+			    uint64_t sector, uint64_t count);
 
 /*
  * The backend's indices: how many responses wait (rsp_prod - rsp_cons),

@@ -518,6 +518,22 @@ START_TEST(an_overlay_with_64k_clusters_opens)
 }
 END_TEST
 
+START_TEST(discard_keeps_the_data_and_checks_the_range)
+{
+	struct blk_image *img = cow_ok(false);
+
+	write_ok(img, 0, 8, 6);
+	ck_assert_int_eq(blk_image_discard(img, 0, 16), 0);
+	expect(img, 0, 8, 6);             /* a cow overlay keeps its sectors */
+	expect(img, 8, 8, BASE_SEED);
+	ck_assert_int_eq(blk_image_discard(img, BASE_SECTORS, 1), -EINVAL);
+	blk_image_close(img);
+	img = cow_ok(true);
+	ck_assert_int_eq(blk_image_discard(img, 0, 1), -EROFS);
+	blk_image_close(img);
+}
+END_TEST
+
 Suite *suite_cow(void)
 {
 	Suite *s = suite_create("cow");
@@ -525,6 +541,7 @@ Suite *suite_cow(void)
 
 	tcase_add_checked_fixture(tc, base_setup, tmp_teardown);
 	tcase_add_test(tc, create_when_missing);
+	tcase_add_test(tc, discard_keeps_the_data_and_checks_the_range);
 	tcase_add_test(tc, missing_without_create_is_enoent);
 	tcase_add_test(tc, reads_go_through_to_the_base);
 	tcase_add_test(tc, written_sectors_read_back);

@@ -42,6 +42,28 @@ START_TEST(round_trip)
 }
 END_TEST
 
+START_TEST(discard_reads_zeros_and_leaves_the_rest)
+{
+	static uint8_t buf[16 * BLK_SECTOR_SIZE] __attribute__((aligned(4096)));
+	const char *path = tmp_path(0, "disk.img");
+	struct blk_image *img;
+
+	make_image(path, SECTORS, 5);
+	img = open_ok(path, false);
+	ck_assert_int_eq(blk_image_discard(img, 8, 8), 0);
+	ck_assert_int_eq(blk_image_read(img, buf, 4, 16), 0);
+	ck_assert(holds(buf, 4, 4, 5));                       /* before */
+	ck_assert(holds(buf + 4 * BLK_SECTOR_SIZE, 8, 8, 0)); /* zeros  */
+	ck_assert(holds(buf + 12 * BLK_SECTOR_SIZE, 16, 4, 5));
+	ck_assert_int_eq(blk_image_discard(img, SECTORS - 1, 2), -EINVAL);
+	ck_assert_int_eq(blk_image_discard(img, SECTORS, 0), 0);
+	blk_image_close(img);
+	img = open_ok(path, true);
+	ck_assert_int_eq(blk_image_discard(img, 0, 1), -EROFS);
+	blk_image_close(img);
+}
+END_TEST
+
 START_TEST(sector_n_is_at_byte_n_times_512)
 {
 	uint8_t buf[BLK_SECTOR_SIZE], file[BLK_SECTOR_SIZE];
@@ -356,6 +378,7 @@ Suite *suite_raw(void)
 
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, discard_reads_zeros_and_leaves_the_rest);
 	tcase_add_test(tc, sector_n_is_at_byte_n_times_512);
 	tcase_add_test(tc, read_past_end_is_einval);
 	tcase_add_test(tc, write_past_end_is_einval_and_writes_nothing);

@@ -88,6 +88,21 @@ START_TEST(test_build_flush)
 }
 END_TEST
 
+START_TEST(test_build_discard)
+{
+	struct keel_blkif_request r;
+	const struct keel_blkif_request_discard *d = (const void *)&r;
+
+	memset(&r, 0xff, sizeof(r));
+	blkfront_build_discard(&r, 4, 100, 1u << 20);
+	ck_assert_uint_eq(d->operation, KEEL_BLKIF_OP_DISCARD);
+	ck_assert_uint_eq(d->flag, 0);
+	ck_assert_uint_eq(d->id, 4);
+	ck_assert_uint_eq(d->sector_number, 100);
+	ck_assert_uint_eq(d->nr_sectors, 1u << 20);
+}
+END_TEST
+
 START_TEST(test_shadow_get_put)
 {
 	static struct blkfront_shadows t;
@@ -316,6 +331,7 @@ Suite *suite_blkfront(void)
 	tcase_add_test(tc, test_build_rw_zero);
 	tcase_add_test(tc, test_split_one_mib);
 	tcase_add_test(tc, test_build_flush);
+	tcase_add_test(tc, test_build_discard);
 	tcase_add_test(tc, test_shadow_get_put);
 	tcase_add_test(tc, test_next_queued_oldest_first);
 	tcase_add_test(tc, test_replay);

@@ -67,6 +67,13 @@ START_TEST(test_cmd_verbs)
 	ck_assert_uint_eq(c.mib, DISK_BENCH_MIB);
 	ck_assert_int_eq(disk_parse_cmd("bench 16", &c), 0);
 	ck_assert_uint_eq(c.mib, 16);
+	ck_assert_int_eq(disk_parse_cmd("discard 8 16", &c), 0);
+	ck_assert_int_eq(c.verb, DISK_DISCARD);
+	ck_assert_uint_eq(c.start, 8);
+	ck_assert_uint_eq(c.count, 16);
+	ck_assert_int_eq(disk_parse_cmd("discard 8", &c), -KEEL_EINVAL);
+	ck_assert_int_eq(disk_parse_cmd("discard 8 16 3", &c), -KEEL_EINVAL);
+	ck_assert_int_eq(disk_parse_cmd("discard 8 0", &c), -KEEL_EINVAL);
 	ck_assert_int_eq(disk_parse_cmd("", &c), 0);
 	ck_assert_int_eq(c.verb, DISK_NONE);
 	ck_assert_int_eq(disk_parse_cmd("quiet", &c), 0);

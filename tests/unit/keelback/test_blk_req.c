@@ -37,8 +37,6 @@ START_TEST(bad_requests_get_their_status)
 		{ "unknown op", rw(42, 0, 1), false, KEEL_BLKIF_RSP_EOPNOTSUPP },
 		{ "barrier", rw(KEEL_BLKIF_OP_WRITE_BARRIER, 0, 1), false,
 		  KEEL_BLKIF_RSP_EOPNOTSUPP },
-		{ "discard", rw(KEEL_BLKIF_OP_DISCARD, 0, 1), false,
-		  KEEL_BLKIF_RSP_EOPNOTSUPP },
 		{ "indirect", rw(KEEL_BLKIF_OP_INDIRECT, 0, 1), false,
 		  KEEL_BLKIF_RSP_EOPNOTSUPP },
 		{ "0 segments", rw(KEEL_BLKIF_OP_READ, 0, 0), false,
@@ -123,6 +121,43 @@ START_TEST(flush_is_accepted_on_a_read_only_disk)
 }
 END_TEST
 
+static struct keel_blkif_request discard(uint64_t sector, uint64_t n,
+				       uint8_t flag)
+{
+	union keel_blkif_slot slot;
+
+	memset(&slot, 0, sizeof(slot));
+	slot.discard.operation = KEEL_BLKIF_OP_DISCARD;
+	slot.discard.flag = flag;
+	slot.discard.id = 77;
+	slot.discard.sector_number = sector;
+	slot.discard.nr_sectors = n;
+	return slot.req;
+}
+
+START_TEST(discard_is_decoded_and_checked)
+{
+	struct keel_blkif_request r = discard(10, 990, 0);
+	struct blk_io io;
+
+	ck_assert_int_eq(blk_req_decode(&r, DISK, false, &io), KEEL_BLKIF_RSP_OKAY);
+	ck_assert_uint_eq(io.id, 77);
+	ck_assert_uint_eq(io.sector, 10);
+	ck_assert_uint_eq(io.discard_sectors, 990);
+	r = discard(10, 991, 0);                     /* one past the end */
+	ck_assert_int_eq(blk_req_decode(&r, DISK, false, &io), KEEL_BLKIF_RSP_ERROR);
+	r = discard(1, UINT64_MAX, 0);               /* wraps */
+	ck_assert_int_eq(blk_req_decode(&r, DISK, false, &io), KEEL_BLKIF_RSP_ERROR);
+	r = discard(0, 8, 0);
+	ck_assert_int_eq(blk_req_decode(&r, DISK, true, &io), KEEL_BLKIF_RSP_ERROR);
+	r = discard(0, 8, KEEL_BLKIF_DISCARD_SECURE);
+	ck_assert_int_eq(blk_req_decode(&r, DISK, false, &io),
+			 KEEL_BLKIF_RSP_EOPNOTSUPP);
+	r = discard(DISK, 0, 0);                     /* empty, at the end */
+	ck_assert_int_eq(blk_req_decode(&r, DISK, false, &io), KEEL_BLKIF_RSP_OKAY);
+}
+END_TEST
+
 Suite *suite_blk_req(void)
 {
 	Suite *s = suite_create("blk_req");
@@ -132,6 +167,7 @@ Suite *suite_blk_req(void)
 	tcase_add_test(t, good_read_is_decoded);
 	tcase_add_test(t, full_request_up_to_the_last_sector);
 	tcase_add_test(t, flush_is_accepted_on_a_read_only_disk);
+	tcase_add_test(t, discard_is_decoded_and_checked);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -9,8 +9,13 @@
  * by gref, and the segments follow each other on the disk from
  * sector_number on.  Responses carry the request's id and a status.
  *
+ * DISCARD (feature-discard) says the frontend no longer needs nr_sectors
+ * sectors from sector_number on; what they read afterwards is undefined
+ * (keel-blkback: zeros on a raw image, unchanged on a cow overlay).
+ *
  * Store keys (docs/backends.md, "keel-blkback"): the backend writes
  * sectors, sector-size, info, feature-flush-cache, feature-persistent,
+ * feature-discard, discard-granularity, discard-alignment, discard-secure,
  * max-ring-page-order; the frontend writes ring-ref (or ring-ref0 ..
  * ring-ref<2^order - 1> with ring-page-order), event-channel, protocol
  * ("x86_64-abi"), feature-persistent.
@@ -25,7 +30,7 @@
 #define KEEL_BLKIF_OP_WRITE           1
 #define KEEL_BLKIF_OP_WRITE_BARRIER   2  /* not offered by keel-blkback   */
 #define KEEL_BLKIF_OP_FLUSH_DISKCACHE 3  /* nr_segments 0: flush to disk */
-#define KEEL_BLKIF_OP_DISCARD         5  /* not offered by keel-blkback   */
+#define KEEL_BLKIF_OP_DISCARD         5  /* struct keel_blkif_request_discard */
 #define KEEL_BLKIF_OP_INDIRECT        6  /* not offered by keel-blkback   */
 
 #define KEEL_BLKIF_MAX_SEGMENTS  11
@@ -62,6 +67,19 @@ struct keel_blkif_request {
 };
 KEEL_ABI_SIZE_CHECK(struct keel_blkif_request, 112);
 
+/* A DISCARD request, in the same slot (Xen's blkif_request_discard). */
+struct keel_blkif_request_discard {
+	uint8_t  operation;        /* IN: KEEL_BLKIF_OP_DISCARD                */
+	uint8_t  flag;             /* IN: KEEL_BLKIF_DISCARD_SECURE, or 0      */
+	uint16_t handle;           /* IN                                       */
+	uint32_t pad0;
+	uint64_t id;               /* IN: echoed in the response               */
+	keel_blkif_sector_t sector_number; /* IN: first sector                */
+	uint64_t nr_sectors;       /* IN: how many                             */
+};
+KEEL_ABI_SIZE_CHECK(struct keel_blkif_request_discard, 32);
+#define KEEL_BLKIF_DISCARD_SECURE 0x1   /* refused: discard-secure is 0 */
+
 struct keel_blkif_response {
 	uint64_t id;               /* OUT: the request's id                    */
 	uint8_t  operation;        /* OUT: the request's operation             */
@@ -73,6 +91,7 @@ KEEL_ABI_SIZE_CHECK(struct keel_blkif_response, 16);
 
 union keel_blkif_slot {
 	struct keel_blkif_request req;
+	struct keel_blkif_request_discard discard;
 	struct keel_blkif_response rsp;
 };
 KEEL_ABI_SIZE_CHECK(union keel_blkif_slot, 112);
