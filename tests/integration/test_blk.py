@@ -170,6 +170,7 @@ def main():
         if b.broken:
             return s
         k.must("cd /root")
+        boot_free = k.settled_free_memory()
 
         def mounted():
             st, out = k.run("grep ' /var/lib/keel ' /proc/mounts; mkdir -p " + DISKS)
@@ -343,27 +344,25 @@ def main():
         k.check("detach_and_reattach_while_idle", detach_attach)
 
         def destroy_in_flight():
-            # The same kind of guest once to the end first: what a destroy
-            # leaves for the next one to release (seen: one page) is then
-            # the same before and after the destroy under test.
-            k.create("warm", "loop 0 1024 5 1 128", [f"target={img2}, vdev=xvda"])
-            ok, why = k.wait_log("warm", r"^disk: loop done", 120)
-            k.destroy("warm")
-            if not ok:
-                return False, why
             free0 = k.settled_free_memory()
             k.create("busyio", "loop 0 8192 5 50 128", [f"target={img2}, vdev=xvda"])
             ok, why = k.wait_log("busyio", r"^disk: loop acked", 120)
             if not ok:
                 return False, why
             k.destroy("busyio")
+            # Nothing lost (at least the figure before), nothing freed
+            # twice (at most the figure at boot, before any guest: the
+            # hypervisor keeps a page from the first guest on and may
+            # give it back at a later destroy).
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 lst = k.must("vmctl list")
-                if "busyio" not in lst and k.free_memory() == free0:
+                free = k.free_memory()
+                if "busyio" not in lst and free0 <= free <= boot_free:
                     return True, ""
                 time.sleep(1)
-            return False, f"left: {lst!r}, free {k.free_memory()} vs {free0}"
+            return False, (f"left: {lst!r}, free {free}, before {free0}, "
+                           f"at boot {boot_free}")
         k.check("destroy_with_io_in_flight_returns_everything", destroy_in_flight)
 
         def hostile():
