@@ -20,7 +20,8 @@ dom0's state (docs/testing.md, "QEMU's multi-threaded TCG").
   before the kill is in the file, the daemon is back within 10 s, the
   frontend reconnects, the loop finishes, and the data verifies;
   detach and re-attach while idle; block-list (text and JSON);
-  destroy with I/O in flight: nothing left dying, free memory back;
+  destroy with I/O in flight: nothing left dying, free memory at least
+  what it was before and at most what it was at boot;
   the hostile frontend (guests/blkhostile) gets the documented answers
   while a well-behaved guest's I/O goes on.
 """
