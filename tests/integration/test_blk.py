@@ -23,7 +23,9 @@ dom0's state (docs/testing.md, "QEMU's multi-threaded TCG").
   destroy with I/O in flight: nothing left dying, free memory at least
   what it was before and at most what it was at boot;
   the hostile frontend (guests/blkhostile) gets the documented answers
-  while a well-behaved guest's I/O goes on.
+  while a well-behaved guest's I/O goes on; poweroff.
+Then the same data disk boots again and a new guest verifies what the last
+guest of the first boot wrote.
 """
 import json
 import os
@@ -381,9 +383,44 @@ def main():
                     and re.search(r"blkhostile: \d+ passed, 0 failed", out) is not None), \
                 (why + gwhy + out)[-800:]
         k.check("hostile_frontend_answered_others_unharmed", hostile)
+        # The end of a `make run`: poweroff in dom0 ends QEMU.
+        def poweroff():
+            vm.send("poweroff")
+            return vm.wait_exit(90), "QEMU still running 90 s after poweroff"
+        k.check("poweroff_ends_the_machine", poweroff)
     finally:
         vm.stop()
+    if not b.broken and vm.data_img:
+        second_boot(s, vm.data_img)
     return s
+
+
+def second_boot(s, data_img):
+    """The data disk of the first boot, booted again: what the hostile
+    check's good guest wrote last (its loop's final pass, seed 31) is still
+    there and a new guest verifies it."""
+    vm = Qemu("blk-again", mem=2048, smp=2, hv_args="dom0_mem=512M",
+              dom0_args="keel.noguest", accel=ACCEL_SINGLE, data_disk=data_img,
+              data_copy=False)
+    b = Boot(s, vm)
+    k = Blk(b)
+    try:
+        vm.start()
+        k.check("second_boot_prompt",
+                lambda: (bool(wait_boot(vm, PROMPT, BOOT_TIMEOUT)), ""))
+        if b.broken:
+            return
+
+        def survives():
+            k.must("cd /root")
+            k.create("again", "verify 0 2048 31",
+                     ["target=/var/lib/keel/disks/g1.img, vdev=xvda"])
+            ok, why = k.wait_log("again", r"^disk: verify (ok|FAILED)")
+            _, out = k.run(f"grep '^disk: verify' {LOG}/again.log")
+            return ok and "verify ok 2048 sectors" in out, why or out
+        k.check("guest_data_survives_a_restart_of_the_machine", survives)
+    finally:
+        vm.stop()
 
 
 if __name__ == "__main__":
