@@ -20,7 +20,7 @@
 
 struct hello_dev {
 	uint32_t increment;
-	unsigned long served;
+	unsigned long served, shown;
 };
 
 /* A device appeared: read our parameter, publish a feature key. */
@@ -60,12 +60,14 @@ static void hello_serve(struct kb_device *dev, const void *reqs, void *rsps,
 	h->served += n;
 }
 
-/* Once a second: show how many requests were served. */
+/* Once a second: show how many requests were served (when it changed). */
 static void hello_poll(struct kb_device *dev)
 {
 	struct hello_dev *h = kb_dev_get(dev);
 
-	kb_dev_printf(dev, "served", "%lu", h->served);
+	if (h->served != h->shown)
+		kb_dev_printf(dev, "served", "%lu", h->served);
+	h->shown = h->served;
 }
 
 static void hello_disconnect(struct kb_device *dev)

@@ -11,6 +11,7 @@
 #include <kxs.h>
 
 #include "keelback.h"
+#include "kb_parse.h"
 #include "kb_ring.h"
 #include "kb_state.h"
 
@@ -68,9 +69,7 @@ void kb_dev_unmap(struct kb_device *d);
 /* Everything down, disconnect() called; writes Closed if write_state. */
 void kb_dev_teardown(struct kb_device *d, bool write_state);
 
-/* kb_store.c: strict parsing of guest-written numbers */
-/* Decimal 0 .. max, no sign, no junk; 0 or -EINVAL. */
-int kb_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* kb_store.c: keys of a directory; numbers parsed with kb_parse_uint */
 int kb_read_uint(struct kb_backend *b, const char *dir, const char *key,
 		 unsigned long max, unsigned long *out);
 int kb_write_str(struct kb_backend *b, const char *dir, const char *key,

@@ -9,23 +9,6 @@
 
 #include "kb_private.h"
 
-int kb_parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (!s || !*s || strlen(s) > 10)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	if (v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 int kb_read_uint(struct kb_backend *b, const char *dir, const char *key,
 		 unsigned long max, unsigned long *out)
 {

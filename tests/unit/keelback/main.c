@@ -10,6 +10,7 @@ int main(void)
 
 	srunner_add_suite(sr, suite_ring());
 	srunner_add_suite(sr, suite_blk_req());
+	srunner_add_suite(sr, suite_parse());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

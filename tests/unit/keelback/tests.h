@@ -7,5 +7,6 @@
 Suite *suite_state(void);
 Suite *suite_ring(void);
 Suite *suite_blk_req(void);
+Suite *suite_parse(void);
 
 #endif
