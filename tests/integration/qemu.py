@@ -231,7 +231,10 @@ class Qemu:
         self.wait_for(rf"^@@B{tag}\n", timeout)
         start = self.pos
         # Not anchored at a line start: output need not end in a newline.
-        m = self.wait_for(rf"@@E{tag}:(\d+)$", timeout)
+        # Anchored at the line's end by its newline, not by $, which also
+        # matches where the serial stream has delivered only the first
+        # digits so far (a status of 139 was once read as 1).
+        m = self.wait_for(rf"@@E{tag}:(\d+)\n", timeout)
         out = self.text[start:m.start()]
         self.wait_for(PROMPT, 10)
         return int(m.group(1)), out
