@@ -98,6 +98,20 @@ int p2m_remove(struct domain *d, uint64_t gfn, paddr_t *mfn)
 	return unmap_and_flush(d, gpa_of(gfn));
 }
 
+int p2m_next(struct domain *d, uint64_t *gfn)
+{
+	uint64_t gpa;
+
+	if (*gfn >= KEEL_MAX_GFN)
+		return -ENOENT;
+	gpa = gpa_of(*gfn);
+	if (pt_next_mapped(&d->arch.npt, &gpa) ||
+	    (gpa >> PAGE_SHIFT) >= KEEL_MAX_GFN)
+		return -ENOENT;
+	*gfn = gpa >> PAGE_SHIFT;
+	return 0;
+}
+
 int p2m_protect(struct domain *d, uint64_t gfn, bool readonly)
 {
 	paddr_t mfn;

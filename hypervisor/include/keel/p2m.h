@@ -20,6 +20,9 @@ int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn);
 int p2m_lookup(struct domain *d, uint64_t gfn, paddr_t *mfn, bool *writable);
 /* Remove gfn's mapping; *mfn says what backed it.  0 or -ENOENT. */
 int p2m_remove(struct domain *d, uint64_t gfn, paddr_t *mfn);
+/* The lowest mapped gfn >= *gfn, into *gfn: 0, or -ENOENT if none.  Its
+ * cost is bounded by the table pages it visits, not by the gap. */
+int p2m_next(struct domain *d, uint64_t *gfn);
 /* Make gfn read-only or writable.  0 or -ENOENT. */
 int p2m_protect(struct domain *d, uint64_t gfn, bool readonly);
 
