@@ -419,7 +419,7 @@ static long domctl_vcpu_context(struct domain *d, struct keel_domctl *op)
 	if (op->u.vcpu_context.rip > UINT32_MAX ||
 	    op->u.vcpu_context.rbx > UINT32_MAX)
 		return -EINVAL;
-	rc = domain_set_shared_info(d, op->u.vcpu_context.shared_info_gfn);
+	rc = domain_set_shared_info(d, op->u.vcpu_context.shared_info_gfn, NULL);
 	if (rc)
 		return rc;
 	arch_vcpu_set_entry(v, op->u.vcpu_context.rip, op->u.vcpu_context.rbx);

@@ -120,8 +120,12 @@ void vcpu_clear_pause_flag(struct vcpu *v, unsigned flag);
 
 /* Boot: dom0 is entry 0 of the domain table. */
 void domain_table_init(void);
-/* memory.c: register gfn of d's RAM as its shared-info page. */
-long domain_set_shared_info(struct domain *d, uint64_t gfn);
+/* memory.c: register gfn of d's RAM as its shared-info page (or none, for
+ * KEEL_GFN_INVALID).  caller: the guest vCPU asking, or NULL for dom0 on a
+ * paused domain.  0, -EINVAL (not d's RAM), -EBUSY (a guest replacing a
+ * registered page while another of its vCPUs has started). */
+long domain_set_shared_info(struct domain *d, uint64_t gfn,
+			    const struct vcpu *caller);
 
 /* Arch hooks for the domain life cycle (arch/x86/svm/guest.c). */
 int arch_domain_init(struct domain *d);

@@ -25,7 +25,9 @@
  *   module does this at load; a guest's builder does it for the guest
  *   (domctl set_vcpu_context).  KEEL_GFN_INVALID unregisters it (dom0's
  *   module at unload: the hypervisor then writes to it no more).  EINVAL:
- *   not the caller's RAM.
+ *   not the caller's RAM.  EBUSY: a guest moving or unregistering its page
+ *   once another of its vCPUs has started (the hypervisor reads the page
+ *   on each vCPU's entry; register it before starting secondaries).
  */
 #ifndef KEEL_PUBLIC_MEMORY_H
 #define KEEL_PUBLIC_MEMORY_H

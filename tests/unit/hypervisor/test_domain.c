@@ -100,7 +100,8 @@ void sched_sleep(struct vcpu *v) { }
 void sched_wake(struct vcpu *v) { }
 void page_put_ref(paddr_t mfn) { }
 
-long domain_set_shared_info(struct domain *d, uint64_t gfn)
+long domain_set_shared_info(struct domain *d, uint64_t gfn,
+			    const struct vcpu *caller)
 {
 	return 0;
 }

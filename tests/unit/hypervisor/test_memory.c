@@ -487,6 +487,56 @@ START_TEST(shared_info_of_a_moved_page_can_be_given_back)
 }
 END_TEST
 
+/*
+ * Issue 11, finding 11: the upcall path (prepare_upcall on a vCPU's own
+ * pCPU, evtchn_upcall_pending in its hypercalls) reads d->shared_info
+ * without a lock, so the old page's reference may be dropped only when no
+ * other vCPU of the domain can be running: a guest may move or unregister
+ * its shared info only while its other vCPUs have not started (dom0's
+ * set_vcpu_context does it on a paused domain).  Before, the move below
+ * succeeded with vCPU 1 running, and the old page could go back to the
+ * pool under its reader.
+ */
+START_TEST(shared_info_moves_only_while_other_vcpus_are_down)
+{
+	struct domain *d3 = fake_domain(3, 2);
+	unsigned a, b;
+
+	d3->max_pages = MAX_PAGES;
+	fake_give(d3, SI_GFN, true);
+	fake_give(d3, SI_GFN + 1, true);
+	a = frame_at(d3, SI_GFN);
+	b = frame_at(d3, SI_GFN + 1);
+	d3->vcpu[1]->pause_flags = VPF_down | VPF_paused;
+
+	/* Alone: registered and moved as before. */
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, SI_GFN), 0);
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, SI_GFN + 1), 0);
+	ck_assert_uint_eq(fake_page(a)->refs, 0);
+	ck_assert_uint_eq(fake_page(b)->refs, 1);
+
+	/* vCPU 1 started: moving or unregistering would drop a page it may
+	 * be reading. */
+	d3->vcpu[1]->pause_flags = 0;
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, SI_GFN), -EBUSY);
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, KEEL_GFN_INVALID),
+			 -EBUSY);
+	ck_assert_ptr_eq(d3->shared_info, fake_frame(b));
+	ck_assert_uint_eq(d3->shared_info_gfn, SI_GFN + 1);
+	ck_assert_uint_eq(fake_page(b)->refs, 1);
+	ck_assert_uint_eq(fake_page(a)->refs, 0);
+	ck_assert_int_eq(d3->lock.locked, 0);
+
+	/* Blocked or paused is not enough (it may be on its way in or out);
+	 * down again (never run) is. */
+	d3->vcpu[1]->pause_flags = VPF_blocked;
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, SI_GFN), -EBUSY);
+	d3->vcpu[1]->pause_flags = VPF_down;
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, KEEL_GFN_INVALID), 0);
+	ck_assert_uint_eq(fake_page(b)->refs, 0);
+}
+END_TEST
+
 static Suite *memory_suite(void)
 {
 	Suite *s = suite_create("memory");
@@ -514,6 +564,7 @@ static Suite *memory_suite(void)
 	tcase_add_test(tc, shared_info_old_reference_dropped_after_the_move);
 	tcase_add_test(tc, shared_info_not_own_ram_einval_changes_nothing);
 	tcase_add_test(tc, shared_info_of_a_moved_page_can_be_given_back);
+	tcase_add_test(tc, shared_info_moves_only_while_other_vcpus_are_down);
 	suite_add_tcase(s, tc);
 	return s;
 }
