@@ -22,7 +22,10 @@ static int populate_one(struct domain *d, uint64_t gfn)
 
 	if (gfn >= KEEL_MAX_GFN)
 		return -EINVAL;
-	if (d->nr_pages >= d->max_pages)
+	/* Its nested table's pages count too: sparse gfns may cost up to
+	 * three table pages each, all from the shared pool. */
+	if (d->nr_pages >= d->max_pages ||
+	    p2m_table_pages(d) >= P2M_TABLE_BUDGET(d->max_pages))
 		return -ENOSPC;
 	mfn = domain_page_alloc(d->id);
 	if (!mfn)

@@ -45,6 +45,11 @@ void domain_page_release(paddr_t mfn)
 	released[f]++;
 }
 
+/* Table pages each p2m_add costs (a sparse guest: up to 3, a PT, PD and
+ * PDPT per page), and what each domain's table holds. */
+static unsigned tables_per_page;
+static uint64_t table_pages[FAKE_NR_DOMS];
+
 int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn)
 {
 	ck_assert_int_eq(d->lock.locked, 1);
@@ -53,6 +58,7 @@ int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn)
 	if (fake_gfn_ptr(d, gfn))
 		return -EEXIST;
 	fake_p2m_set(d, gfn, fake_frame_of(mfn), true);
+	table_pages[d->id] += tables_per_page;
 	return 0;
 }
 
@@ -62,7 +68,14 @@ int p2m_remove(struct domain *d, uint64_t gfn, paddr_t *mfn)
 	if (gfn >= FAKE_NR_GFNS || p2m_lookup(d, gfn, mfn, NULL))
 		return -ENOENT;
 	fake_p2m_clear(d, gfn);
+	table_pages[d->id] -= MIN(table_pages[d->id], (uint64_t)tables_per_page);
 	return 0;
+}
+
+uint64_t p2m_table_pages(struct domain *d)
+{
+	ck_assert_int_eq(d->lock.locked, 1);
+	return table_pages[d->id];
 }
 
 void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus)
@@ -76,6 +89,8 @@ static void setup(void)
 {
 	fake_reset();
 	pool_empty = 0;
+	tables_per_page = 0;
+	memset(table_pages, 0, sizeof(table_pages));
 	memset(released, 0, sizeof(released));
 	time_fills = 0;
 	doms[0] = d0 = fake_domain(0, 1);
@@ -169,6 +184,51 @@ START_TEST(populate_stops_at_max_pages)
 	ck_assert_ptr_null(fake_gfn_ptr(d1, 16));
 	ck_assert_int_eq(populate(d1, KEEL_DOMID_SELF, gfns + 7, 1), -ENOSPC);
 	ck_assert_uint_eq(d1->nr_pages, MAX_PAGES);
+}
+END_TEST
+
+/*
+ * Issue 11, finding 8: the nested table's pages count against the guest.
+ * Populating sparse gfns costs up to three table pages per data page; the
+ * guest's table may hold max_pages / 256 (twice what dense RAM needs) + a
+ * small slack, so its
+ * footprint stays near max_pages whatever gfns it picks.  Before, all 24
+ * sparse pages below were populated (72 table pages for a 26-page guest).
+ */
+START_TEST(populate_sparse_stops_at_the_table_budget)
+{
+	uint64_t gfns[24];
+	long rc;
+
+	for (unsigned i = 0; i < 24; i++)
+		gfns[i] = 4 + i;
+	d1->max_pages = 26;	/* room for all 24 by max_pages alone */
+	tables_per_page = 3;
+	rc = populate(d1, KEEL_DOMID_SELF, gfns, 24);
+	ck_assert_int_gt(rc, 0);
+	ck_assert_int_lt(rc, 24);
+	/* The check comes before each page: at most one page's tables over. */
+	ck_assert_uint_le(table_pages[1], 26 / 256 + 16 + 3);
+	ck_assert_uint_eq(d1->nr_pages, 2 + (uint64_t)rc);
+	ck_assert_int_eq(populate(d1, KEEL_DOMID_SELF, gfns + rc, 1), -ENOSPC);
+
+	/* Giving pages back frees their tables: room again. */
+	ck_assert_int_eq(decrease(d1, KEEL_DOMID_SELF, gfns, 2), 2);
+	ck_assert_int_eq(populate(d1, KEEL_DOMID_SELF, gfns + rc, 1), 1);
+}
+END_TEST
+
+/* A dense guest never meets the budget: max_pages is its limit. */
+START_TEST(populate_dense_is_limited_by_max_pages_only)
+{
+	uint64_t gfns[24];
+
+	for (unsigned i = 0; i < 24; i++)
+		gfns[i] = 4 + i;
+	d1->max_pages = 26;
+	tables_per_page = 0;
+	ck_assert_int_eq(populate(d1, KEEL_DOMID_SELF, gfns, 24), 24);
+	ck_assert_uint_eq(d1->nr_pages, 26);
 }
 END_TEST
 
@@ -545,6 +605,8 @@ static Suite *memory_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, populate_adds_fresh_pages);
 	tcase_add_test(tc, populate_stops_at_max_pages);
+	tcase_add_test(tc, populate_sparse_stops_at_the_table_budget);
+	tcase_add_test(tc, populate_dense_is_limited_by_max_pages_only);
 	tcase_add_test(tc, populate_gfn_beyond_max_gfn_einval);
 	tcase_add_test(tc, populate_used_gfn_eexist_gives_the_frame_back);
 	tcase_add_test(tc, populate_pool_empty_enomem);
