@@ -268,6 +268,10 @@ static long domain_kill(struct domain *d)
 		spin_unlock(&d->lock);
 		return -ESRCH;
 	}
+	if (d->destroying && !d->killed) {
+		spin_unlock(&d->lock);
+		return -EAGAIN;	/* another call is taking it down */
+	}
 	first = !d->destroying;
 	d->dying = true;
 	d->destroying = true;
@@ -275,6 +279,7 @@ static long domain_kill(struct domain *d)
 	if (first)
 		domain_kill_begin(d);
 	spin_lock(&d->lock);
+	d->killed = true;
 	done = !d->releasing && release_memory(d);
 	if (done)
 		d->releasing = true;	/* this call, and no other, ends it */

@@ -53,6 +53,8 @@ struct domain {
 	unsigned pause_count;
 	bool dying;                         /* destroyed; waiting for pages */
 	bool destroying;                    /* destroy began (domain_kill) */
+	bool killed;                        /* ... and its vCPUs are off, ports,
+					       grants and shared info closed */
 	bool releasing;                     /* a destroy call runs the last step */
 	bool released;                      /* destroy done: memory, arch state */
 	uint64_t release_next;              /* destroy's cursor: next gfn */
