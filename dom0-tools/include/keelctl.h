@@ -116,7 +116,8 @@ int keel_ctl_read_console(struct keel_ctl *h, struct keel_console_cursor *cursor
 /* Creates a paused, empty domain; *domid receives its id. */
 int keel_domain_create(struct keel_ctl *h, uint64_t max_pages,
 		       unsigned int nr_vcpus, uint16_t *domid);
-/* Destroys it; it stays "dying" while dom0 still maps any of its pages. */
+/* Destroys it (over as many hypercalls as its memory takes); it stays
+ * "dying" while dom0 still maps any of its pages. */
 int keel_domain_destroy(struct keel_ctl *h, uint16_t domid);
 /* Pauses nest; unpause of a domain that is not paused is EINVAL. */
 int keel_domain_pause(struct keel_ctl *h, uint16_t domid);

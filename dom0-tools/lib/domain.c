@@ -57,9 +57,17 @@ static int domctl_simple(struct keel_ctl *h, uint32_t cmd, uint16_t domid)
 	return domctl(h, &d);
 }
 
+/* The hypervisor gives a domain's memory back a bounded batch per call and
+ * answers -EAGAIN while some is left (public/domctl.h): call again.  Each
+ * call frees pages, so the loop ends. */
 int keel_domain_destroy(struct keel_ctl *h, uint16_t domid)
 {
-	return domctl_simple(h, KEEL_DOMCTL_destroy, domid);
+	int rc;
+
+	do
+		rc = domctl_simple(h, KEEL_DOMCTL_destroy, domid);
+	while (rc == -EAGAIN);
+	return rc;
 }
 
 int keel_domain_pause(struct keel_ctl *h, uint16_t domid)

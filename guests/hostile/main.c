@@ -18,6 +18,8 @@
 #define FAR_GFN      (FAR_GPA >> KEEL_PAGE_SHIFT)
 #define LAPIC_GPA    0xfee00000ull
 #define MAX_EXTRA    4096
+#define SPARSE_GFN   (1ull << 27)       /* 512 GiB: sparse pages from here */
+#define GIB_GFNS     (1ull << 18)       /* gfns per GiB */
 
 static unsigned int passed, failed;
 static uint64_t gfns[MAX_EXTRA];
@@ -220,6 +222,35 @@ static void check_memory(void)
 	expect_err("populate_gfn_too_high",
 		   hc_memory_op(KEEL_MEMOP_populate_physmap, &g, 1, KEEL_DOMID_SELF),
 		   KEEL_EINVAL);
+	/* Hold the top gfn until destroyed (issue 11, finding 1): destroy
+	 * must walk the pages present, not the 2^28 gfns below it
+	 * (test_domains.py times the destroy). */
+	g = KEEL_MAX_GFN - 1;
+	rc = hc_memory_op(KEEL_MEMOP_populate_physmap, &g, 1, KEEL_DOMID_SELF);
+	result("populate_top_gfn", rc == 1, rc, "1 (kept until destroyed)");
+
+	/* A page per GiB costs the guest two table pages each (issue 11,
+	 * finding 8): the table budget (max_pages / 256 + 16) stops it after
+	 * a few, long before max_pages. */
+	cur = hc_memory_query(KEEL_MEMOP_current_reservation, KEEL_DOMID_SELF);
+	room = max - cur;
+	if (cur < 0 || room < 64 || room > MAX_EXTRA) {
+		result("populate_sparse_table_budget", 0, room, "room for 64 .. 4096 pages");
+		return;
+	}
+	for (long i = 0; i < room; i++)
+		gfns[i] = SPARSE_GFN + (uint64_t)i * GIB_GFNS;
+	rc = hc_memory_op(KEEL_MEMOP_populate_physmap, gfns, (uint64_t)room,
+			  KEEL_DOMID_SELF);
+	result("populate_sparse_table_budget",
+	       rc == -KEEL_ENOSPC || (rc > 0 && rc < 16), rc,
+	       "a few pages, then -ENOSPC (table budget)");
+	if (rc > 0) {
+		long back = hc_memory_op(KEEL_MEMOP_decrease_reservation, gfns,
+					 (uint64_t)rc, KEEL_DOMID_SELF);
+
+		result("decrease_sparse", back == rc, back, "all of them");
+	}
 }
 
 static void check_privileged(void)

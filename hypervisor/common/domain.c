@@ -5,6 +5,9 @@
  * the CPUs, closes its event channels and grant mappings, and releases its
  * pages; pages that dom0 still maps keep the domain listed as dying until
  * the last one is unmapped, after which it is reaped (domain_reap()).
+ * Releasing is bounded per call: the pages are found by walking the p2m
+ * (p2m_next), DOMAIN_RELEASE_BATCH at a time, and the destroy domctl
+ * answers -EAGAIN until the last batch is done (docs/design.md).
  */
 #include <keel/domain.h>
 #include <keel/arch.h>
@@ -81,7 +84,10 @@ static void domain_reap(void)
 
 		spin_lock(&domlist_lock);
 		d = table[id];
+		/* released: a destroy still giving pages back, or a domain
+		 * still being built (dying too), is not ours to free. */
 		if (d && d->dying &&
+		    __atomic_load_n(&d->released, __ATOMIC_ACQUIRE) &&
 		    __atomic_load_n(&d->pages_held, __ATOMIC_ACQUIRE) == 0) {
 			table[id] = NULL;
 			spin_unlock(&domlist_lock);
@@ -205,28 +211,36 @@ err_free_vcpus:
 	return rc;
 }
 
-/* Give every page back: freed now, or when dom0 stops mapping it. */
-static void release_memory(struct domain *d)
+/*
+ * Give back up to DOMAIN_RELEASE_BATCH of d's pages (freed now, or when dom0
+ * stops mapping them), found by walking what its p2m maps from the cursor
+ * up: the cost follows the pages it has, never the gfns it could have.
+ * Returns true once none is left.  Locks: d->lock held.
+ */
+static bool release_memory(struct domain *d)
 {
-	for (uint64_t gfn = 0; gfn < d->max_gfn; gfn++) {
+	uint64_t gfn = d->release_next;
+
+	for (unsigned n = 0; n < DOMAIN_RELEASE_BATCH; n++, gfn++) {
 		paddr_t mfn;
 
+		if (p2m_next(d, &gfn)) {
+			d->release_next = KEEL_MAX_GFN;
+			return true;
+		}
 		if (p2m_remove(d, gfn, &mfn))
 			continue;
 		domain_page_release(mfn);
 		d->nr_pages--;
 	}
+	d->release_next = gfn;
+	return false;
 }
 
-static void domain_kill(struct domain *d)
+/* The first destroy call: off the CPUs, ports and grants closed, shared
+ * info dropped.  Bounded: a few steps per vCPU, port and grant entry. */
+static void domain_kill_begin(struct domain *d)
 {
-	spin_lock(&d->lock);
-	if (d->dying) {
-		spin_unlock(&d->lock);
-		return;
-	}
-	d->dying = true;
-	spin_unlock(&d->lock);
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		vcpu_set_pause_flag(d->vcpu[i], VPF_dead);
 	wait_off_cpus(d);
@@ -236,13 +250,48 @@ static void domain_kill(struct domain *d)
 		page_put_ref(arch_virt_to_phys(d->shared_info));
 		d->shared_info = NULL;
 	}
+}
+
+/*
+ * One step of destroying d: the first call takes it down and every call
+ * gives back a batch of its memory.  Returns 0 when it is destroyed (it is
+ * reaped once dom0 maps none of its pages), -EAGAIN if memory is left (call
+ * again), -ESRCH if it was destroyed already or is still being built.
+ * The caller holds a reference to d.
+ */
+static long domain_kill(struct domain *d)
+{
+	bool first, done;
+
 	spin_lock(&d->lock);
-	release_memory(d);
+	if (d->releasing || (d->dying && !d->destroying)) {
+		spin_unlock(&d->lock);
+		return -ESRCH;
+	}
+	if (d->destroying && !d->killed) {
+		spin_unlock(&d->lock);
+		return -EAGAIN;	/* another call is taking it down */
+	}
+	first = !d->destroying;
+	d->dying = true;
+	d->destroying = true;
 	spin_unlock(&d->lock);
+	if (first)
+		domain_kill_begin(d);
+	spin_lock(&d->lock);
+	d->killed = true;
+	done = !d->releasing && release_memory(d);
+	if (done)
+		d->releasing = true;	/* this call, and no other, ends it */
+	spin_unlock(&d->lock);
+	if (!done)
+		return -EAGAIN;
 	arch_domain_destroy(d);
+	__atomic_store_n(&d->released, true, __ATOMIC_RELEASE);
 	pr_info("dom%u: destroyed%s\n", d->id,
 		d->pages_held ? "; dying until dom0 unmaps its pages" : "");
 	evtchn_notify_dom0_exc();
+	return 0;
 }
 
 void domain_shutdown(struct domain *d, unsigned reason)
@@ -375,7 +424,7 @@ static long domctl_vcpu_context(struct domain *d, struct keel_domctl *op)
 	if (op->u.vcpu_context.rip > UINT32_MAX ||
 	    op->u.vcpu_context.rbx > UINT32_MAX)
 		return -EINVAL;
-	rc = domain_set_shared_info(d, op->u.vcpu_context.shared_info_gfn);
+	rc = domain_set_shared_info(d, op->u.vcpu_context.shared_info_gfn, NULL);
 	if (rc)
 		return rc;
 	arch_vcpu_set_entry(v, op->u.vcpu_context.rip, op->u.vcpu_context.rbx);
@@ -402,8 +451,14 @@ static long domctl_sched(struct domain *d, struct keel_domctl *op)
 /* Commands on one existing guest domain (not dom0). */
 static long domctl_on_domain(struct vcpu *caller, struct keel_domctl *op)
 {
-	struct domain *d = domain_get(op->domid, caller->domain);
+	struct domain *d;
 	long rc;
+
+	/* A destroy that answered -EAGAIN is continued on its dying domain. */
+	if (op->cmd == KEEL_DOMCTL_destroy && op->domid != KEEL_DOMID_SELF)
+		d = domain_get_any(op->domid);
+	else
+		d = domain_get(op->domid, caller->domain);
 
 	if (!d)
 		return -ESRCH;
@@ -413,8 +468,7 @@ static long domctl_on_domain(struct vcpu *caller, struct keel_domctl *op)
 	}
 	switch (op->cmd) {
 	case KEEL_DOMCTL_destroy:
-		domain_kill(d);
-		rc = 0;
+		rc = domain_kill(d);
 		break;
 	case KEEL_DOMCTL_pause:
 	case KEEL_DOMCTL_unpause:

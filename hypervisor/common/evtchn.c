@@ -723,7 +723,9 @@ void evtchn_notify_dom0_exc(void)
 /*
  * True if v would take an upcall: its upcall_pending flag is set and the
  * guest has not masked upcalls (shared_info.h).  Takes no lock: the
- * answer is a snapshot of guest memory.
+ * answer is a snapshot of guest memory.  Called in v's domain's own vCPU
+ * contexts only, so the page cannot go meanwhile: domain_set_shared_info()
+ * drops a page only when no other vCPU of the domain can run.
  */
 bool evtchn_upcall_pending(struct vcpu *v)
 {

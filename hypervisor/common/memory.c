@@ -22,7 +22,10 @@ static int populate_one(struct domain *d, uint64_t gfn)
 
 	if (gfn >= KEEL_MAX_GFN)
 		return -EINVAL;
-	if (d->nr_pages >= d->max_pages)
+	/* Its nested table's pages count too: sparse gfns may cost up to
+	 * three table pages each, all from the shared pool. */
+	if (d->nr_pages >= d->max_pages ||
+	    p2m_table_pages(d) >= P2M_TABLE_BUDGET(d->max_pages))
 		return -ENOSPC;
 	mfn = domain_page_alloc(d->id);
 	if (!mfn)
@@ -154,6 +157,18 @@ static void *own_page(struct domain *d, uint64_t gfn)
 	return arch_phys_to_virt(mfn);
 }
 
+/* True if a vCPU of d other than `caller` has started (it may be running
+ * or about to, reading d->shared_info without a lock). */
+static bool others_started(struct domain *d, const struct vcpu *caller)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i] != caller &&
+		    !(__atomic_load_n(&d->vcpu[i]->pause_flags, __ATOMIC_ACQUIRE) &
+		      VPF_down))
+			return true;
+	return false;
+}
+
 /*
  * Point d's shared info at one of its pages (or at none).  Every writer of
  * the page -- a sender setting a pending bit, unmask, closing a port --
@@ -162,13 +177,24 @@ static void *own_page(struct domain *d, uint64_t gfn)
  * can still hold it (else a guest that moved its shared info and then gave
  * its old page back could have a sender write into a page the pool has
  * since handed to another domain).
+ * Its vCPUs' own upcall checks (prepare_upcall, evtchn_upcall_pending) read
+ * the pointer without a lock, so a page is dropped only when none of them
+ * can be running: caller NULL is dom0 on a paused domain (domctl); a
+ * guest's vCPU may replace a registered page only while the domain's other
+ * vCPUs have not started (-EBUSY otherwise).
  * Locks: d->lock, then d->evtchn.lock.
  */
-long domain_set_shared_info(struct domain *d, uint64_t gfn)
+long domain_set_shared_info(struct domain *d, uint64_t gfn,
+			    const struct vcpu *caller)
 {
 	struct keel_shared_info *si = NULL, *old;
 
 	spin_lock(&d->lock);
+	if (caller && d->shared_info && !d->privileged &&
+	    others_started(d, caller)) {
+		spin_unlock(&d->lock);
+		return -EBUSY;
+	}
 	if (gfn != KEEL_GFN_INVALID) {	/* KEEL_GFN_INVALID: unregister */
 		si = own_page(d, gfn);
 		if (!si) {
@@ -199,7 +225,7 @@ long do_memory_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
 	case KEEL_MEMOP_maximum_reservation:
 		return reservation_query(v, args);
 	case KEEL_MEMOP_set_shared_info:
-		return domain_set_shared_info(v->domain, args[1]);
+		return domain_set_shared_info(v->domain, args[1], v);
 	default:
 		return -ENOSYS;
 	}

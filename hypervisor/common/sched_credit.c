@@ -34,9 +34,13 @@
  * The glue's contract: a vCPU runs only when sched_pick() returned it;
  * sched_pick(cpu, now, prev, ...) is called with prev = the vCPU the
  * previous pick on that pCPU returned; a vCPU is freed only after
- * sched_sleep() and once no pCPU runs it.
+ * sched_sleep() and once no pCPU has it as its published pick.
+ * sched_pick() publishes each pick (arch_set_picked) under the pCPU lock,
+ * in the critical section that makes it current, so a pCPU's curr is
+ * always its published pick, or it was (prev, until it is accounted).
  */
 #include <keel/sched.h>
+#include <keel/arch.h>
 #include <keel/domain.h>
 #include <public/domctl.h>
 
@@ -505,8 +509,10 @@ struct vcpu *sched_pick(unsigned cpu, uint64_t now, struct vcpu *prev,
 	uint64_t end;
 
 	*until = UINT64_MAX;
-	if (idx >= nr_cpus)
+	if (idx >= nr_cpus) {
+		arch_set_picked(NULL);
 		return NULL;
+	}
 	pc = &pcpus[idx];
 	spin_lock(&pc->lock);
 	put_prev(pc, prev, now);
@@ -530,6 +536,11 @@ struct vcpu *sched_pick(unsigned cpu, uint64_t now, struct vcpu *prev,
 		*until = end;
 	}
 	pc->since = now;
+	/* Published in the critical section that made v current: a destroyer
+	 * that set v's pause flag (sched_sleep() takes this lock) and then
+	 * waits for the published pick to change cannot miss a v that
+	 * burn() or put_prev() will still touch. */
+	arch_set_picked(v);
 	spin_unlock(&pc->lock);
 	return v;
 }

@@ -59,10 +59,10 @@ void schedule_loop(unsigned cpu)
 		this_cpu_clear_resched();
 		console_notify_dom0();
 		next = run_timers(now);
-		/* prev stays published as picked until it has been accounted
-		 * here: a vCPU being destroyed is waited for until then. */
+		/* sched_pick publishes v (arch_set_picked) under its pCPU
+		 * lock; prev stays published until it has been accounted
+		 * there: a vCPU being destroyed is waited for until then. */
 		v = sched_pick(cpu, now, prev, &until);
-		arch_set_picked(v);
 		if (next && next < until)
 			until = next;
 		prev = v;

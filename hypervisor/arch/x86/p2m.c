@@ -47,6 +47,26 @@ static void *map_table(void *ctx, paddr_t pa)
 	return hv_pt_mem.map(hv_pt_mem.ctx, pa);
 }
 
+/* Table pages a guest's p2m_add allocates are counted against it. */
+static paddr_t counted_alloc(void *ctx)
+{
+	struct domain *d = ctx;
+	paddr_t pa = hv_pt_mem.alloc(hv_pt_mem.ctx);
+
+	if (pa)
+		d->arch.npt_pages++;
+	return pa;
+}
+
+static void counted_free(void *ctx, paddr_t pa)
+{
+	struct domain *d = ctx;
+
+	hv_pt_mem.free(hv_pt_mem.ctx, pa);
+	if (d->arch.npt_pages)
+		d->arch.npt_pages--;
+}
+
 /* Unmap one page of d's table and flush, then free emptied tables. */
 static int unmap_and_flush(struct domain *d, uint64_t gpa)
 {
@@ -59,21 +79,35 @@ static int unmap_and_flush(struct domain *d, uint64_t gpa)
 	rc = pt_unmap(&d->arch.npt, gpa, PAGE_SIZE);
 	d->arch.npt.mem = saved;
 	arch_p2m_flush(d);
-	for (unsigned i = 0; i < df.n; i++)
+	for (unsigned i = 0; i < df.n; i++) {
 		hv_pt_mem.free(hv_pt_mem.ctx, df.page[i]);
+		if (!d->privileged && d->arch.npt_pages)
+			d->arch.npt_pages--;
+	}
 	return rc;
 }
 
 int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn)
 {
+	struct pt_mem mem = { counted_alloc, counted_free, map_table, d };
+	const struct pt_mem *saved = d->arch.npt.mem;
 	paddr_t old;
 	uint64_t fl;
+	int rc;
 
 	if (gfn >= KEEL_MAX_GFN)
 		return -EINVAL;
 	if (!pt_lookup(&d->arch.npt, gpa_of(gfn), &old, &fl))
 		return -EEXIST;
-	return pt_map(&d->arch.npt, gpa_of(gfn), mfn, PAGE_SIZE, NPT_RW, 0);
+	d->arch.npt.mem = &mem;
+	rc = pt_map(&d->arch.npt, gpa_of(gfn), mfn, PAGE_SIZE, NPT_RW, 0);
+	d->arch.npt.mem = saved;
+	return rc;
+}
+
+uint64_t p2m_table_pages(struct domain *d)
+{
+	return d->arch.npt_pages;
 }
 
 int p2m_lookup(struct domain *d, uint64_t gfn, paddr_t *mfn, bool *writable)
@@ -96,6 +130,20 @@ int p2m_remove(struct domain *d, uint64_t gfn, paddr_t *mfn)
 	if (rc)
 		return rc;
 	return unmap_and_flush(d, gpa_of(gfn));
+}
+
+int p2m_next(struct domain *d, uint64_t *gfn)
+{
+	uint64_t gpa;
+
+	if (*gfn >= KEEL_MAX_GFN)
+		return -ENOENT;
+	gpa = gpa_of(*gfn);
+	if (pt_next_mapped(&d->arch.npt, &gpa) ||
+	    (gpa >> PAGE_SHIFT) >= KEEL_MAX_GFN)
+		return -ENOENT;
+	*gfn = gpa >> PAGE_SHIFT;
+	return 0;
 }
 
 int p2m_protect(struct domain *d, uint64_t gfn, bool readonly)

@@ -221,3 +221,36 @@ int pt_lookup(const struct pagetable *pt, uint64_t va, paddr_t *pa,
 	}
 	return -ENOENT;
 }
+
+/* The lowest mapped address >= *va below the table at tpa (level). */
+static int next_level(const struct pagetable *pt, paddr_t tpa, unsigned level,
+		      uint64_t *va)
+{
+	const uint64_t *t = table(pt, tpa);
+	uint64_t esz = level_size(level);
+	uint64_t base = ALIGN_DOWN(*va, esz * ENTRIES);
+
+	for (unsigned i = level_index(*va, level); i < ENTRIES; i++) {
+		uint64_t e = t[i];
+		uint64_t from = MAX(*va, base + i * esz);
+
+		if (!(e & PTE_P))
+			continue;
+		if (!is_leaf(e, level) &&
+		    next_level(pt, e & PTE_ADDR_MASK, level - 1, &from))
+			continue;	/* an empty table: nothing below */
+		*va = from;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int pt_next_mapped(const struct pagetable *pt, uint64_t *va)
+{
+	uint64_t from = ALIGN_DOWN(*va, PAGE_SIZE);
+
+	if (from >= (1ull << 48) || next_level(pt, pt->root, 4, &from))
+		return -ENOENT;
+	*va = from;
+	return 0;
+}

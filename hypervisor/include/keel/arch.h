@@ -26,7 +26,8 @@ struct vcpu;
  * system time `until`; idle until an interrupt or `until` (0: none). */
 void arch_run_vcpu(struct vcpu *v, uint64_t until);
 void arch_idle_until(uint64_t until);
-/* Publish the scheduler's latest pick on this pCPU (or NULL). */
+/* Publish the scheduler's latest pick on this pCPU (or NULL).  Called by
+ * sched_pick() with the pCPU's scheduler lock held: must not block. */
 void arch_set_picked(struct vcpu *v);
 /* Make pCPU cpu look at its scheduler soon. */
 void arch_kick_cpu(unsigned cpu);

@@ -21,6 +21,10 @@
 
 #define DOMID_DOM0   0
 #define MAX_DOMAINS  256         /* domids 0 .. MAX_DOMAINS-1 */
+/* The most pages one destroy call gives back (docs/design.md, "Destroy"):
+ * a larger domain is released over several calls, each -EAGAIN but the
+ * last, so no hypercall holds a pCPU for long. */
+#define DOMAIN_RELEASE_BATCH 512
 
 /* vcpu->pause_flags: reasons a vCPU cannot run (0 = runnable). */
 #define VPF_blocked  (1u << 0)   /* waiting for an event or its deadline */
@@ -48,12 +52,19 @@ struct domain {
 	int refcnt;                         /* atomic: table + transient users */
 	unsigned pause_count;
 	bool dying;                         /* destroyed; waiting for pages */
+	bool destroying;                    /* destroy began (domain_kill) */
+	bool killed;                        /* ... and its vCPUs are off, ports,
+					       grants and shared info closed */
+	bool releasing;                     /* a destroy call runs the last step */
+	bool released;                      /* destroy done: memory, arch state */
+	uint64_t release_next;              /* destroy's cursor: next gfn */
 	bool is_shutdown;
 	unsigned shutdown_reason;
 	uint64_t nr_pages;                  /* RAM pages it owns now */
 	uint64_t max_pages;
 	uint64_t pages_held;                /* released pages still mapped */
-	uint64_t max_gfn;                   /* 1 + highest gfn ever populated */
+	uint64_t max_gfn;                   /* 1 + highest gfn ever populated
+					       (a statistic: destroy walks the p2m) */
 	unsigned nr_vcpus;
 	struct vcpu *vcpu[KEEL_MAX_VCPUS];
 	struct keel_shared_info *shared_info;   /* NULL until registered */
@@ -111,8 +122,12 @@ void vcpu_clear_pause_flag(struct vcpu *v, unsigned flag);
 
 /* Boot: dom0 is entry 0 of the domain table. */
 void domain_table_init(void);
-/* memory.c: register gfn of d's RAM as its shared-info page. */
-long domain_set_shared_info(struct domain *d, uint64_t gfn);
+/* memory.c: register gfn of d's RAM as its shared-info page (or none, for
+ * KEEL_GFN_INVALID).  caller: the guest vCPU asking, or NULL for dom0 on a
+ * paused domain.  0, -EINVAL (not d's RAM), -EBUSY (a guest replacing a
+ * registered page while another of its vCPUs has started). */
+long domain_set_shared_info(struct domain *d, uint64_t gfn,
+			    const struct vcpu *caller);
 
 /* Arch hooks for the domain life cycle (arch/x86/svm/guest.c). */
 int arch_domain_init(struct domain *d);

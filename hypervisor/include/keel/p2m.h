@@ -20,6 +20,19 @@ int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn);
 int p2m_lookup(struct domain *d, uint64_t gfn, paddr_t *mfn, bool *writable);
 /* Remove gfn's mapping; *mfn says what backed it.  0 or -ENOENT. */
 int p2m_remove(struct domain *d, uint64_t gfn, paddr_t *mfn);
+/* The lowest mapped gfn >= *gfn, into *gfn: 0, or -ENOENT if none.  Its
+ * cost is bounded by the table pages it visits, not by the gap. */
+int p2m_next(struct domain *d, uint64_t *gfn);
+/* Table pages d's p2m holds now (its root excepted): the guest is charged
+ * for them (memory.c, P2M_TABLE_BUDGET). */
+uint64_t p2m_table_pages(struct domain *d);
+/* The table pages a guest with max_pages pages may hold: twice what
+ * dense RAM needs (a PT per 512 pages, a PD per 2^18, a PDPT) plus a few
+ * for far, sparse gfns.  A populate that finds the budget used up fails
+ * (-ENOSPC); one populate maps one page, so the table can exceed the
+ * budget by at most the three tables one page can need. */
+#define P2M_TABLE_SLACK 16
+#define P2M_TABLE_BUDGET(max_pages) ((max_pages) / 256 + P2M_TABLE_SLACK)
 /* Make gfn read-only or writable.  0 or -ENOENT. */
 int p2m_protect(struct domain *d, uint64_t gfn, bool readonly);
 

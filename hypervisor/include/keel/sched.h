@@ -43,7 +43,8 @@ void sched_wake(struct vcpu *v);
 void sched_sleep(struct vcpu *v);
 /* On pCPU cpu at time now: account prev (which ran since it was picked; it
  * stays runnable unless it went to sleep), and return the vCPU to run
- * next (NULL: idle) and until when (*until, ns). */
+ * next (NULL: idle) and until when (*until, ns).  The pick is published
+ * (arch_set_picked) before the pCPU lock is dropped. */
 struct vcpu *sched_pick(unsigned cpu, uint64_t now, struct vcpu *prev,
 			uint64_t *until);
 /* The pCPU a vCPU should run on (for kicks). */

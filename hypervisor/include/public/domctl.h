@@ -21,7 +21,10 @@
 
 #define KEEL_DOMCTL_create           1  /* IN u.create; OUT domid              */
 #define KEEL_DOMCTL_destroy          2  /* domid; EBUSY never: pages still
-					   mapped by dom0 keep it "dying"      */
+					   mapped by dom0 keep it "dying".
+					   EAGAIN: memory is given back a
+					   bounded batch per call; call again
+					   (the domain is dying meanwhile)    */
 #define KEEL_DOMCTL_pause            3  /* domid; pauses nest (a count)        */
 #define KEEL_DOMCTL_unpause          4  /* domid; EINVAL if not paused         */
 #define KEEL_DOMCTL_getinfo          5  /* IN domid; OUT u.info                */

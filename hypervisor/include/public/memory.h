@@ -12,7 +12,9 @@
  * decrease_reservation: the domain gives up the pages at each gfn (they go
  *   back to the pool once nothing maps them).  A guest only for itself.
  * Both return how many extents were done, in order: fewer than asked means
- * the next one failed (ENOMEM: pool empty; ENOSPC: max_pages reached;
+ * the next one failed (ENOMEM: pool empty; ENOSPC: max_pages reached, or the
+ * guest's nested page tables reached their budget, max_pages / 256 + 16
+ * pages -- sparse gfns cost up to three table pages each;
  * EEXIST: gfn already populated; ENOENT: gfn not populated; EBUSY: the page
  * is the shared-info page); when the very first fails, its error is returned.
  *
@@ -25,7 +27,9 @@
  *   module does this at load; a guest's builder does it for the guest
  *   (domctl set_vcpu_context).  KEEL_GFN_INVALID unregisters it (dom0's
  *   module at unload: the hypervisor then writes to it no more).  EINVAL:
- *   not the caller's RAM.
+ *   not the caller's RAM.  EBUSY: a guest moving or unregistering its page
+ *   once another of its vCPUs has started (the hypervisor reads the page
+ *   on each vCPU's entry; register it before starting secondaries).
  */
 #ifndef KEEL_PUBLIC_MEMORY_H
 #define KEEL_PUBLIC_MEMORY_H

@@ -20,6 +20,8 @@ static struct {
 	struct keel_domctl domctl;        /* last domctl request */
 	struct keel_domctl reply;         /* written back when reply_set */
 	int reply_set;
+	int domctl_calls;
+	int eagain;                       /* answer -EAGAIN this many times */
 	/* memory_op */
 	int nr_calls;
 	size_t extents[8];                /* per call */
@@ -40,6 +42,12 @@ static int fill(struct fake_hv *f, struct keel_ioctl_hypercall *hc)
 		struct keel_domctl *d = (void *)(uintptr_t)hc->arg[0];
 
 		fk.domctl = *d;
+		fk.domctl_calls++;
+		if (fk.eagain > 0) {
+			fk.eagain--;
+			hc->result = -EAGAIN;
+			return 0;
+		}
 		if (f->result < 0) {
 			hc->result = f->result;
 			return 0;
@@ -174,6 +182,17 @@ START_TEST(destroy_pause_unpause_requests)
 	assert_domctl_call(KEEL_DOMCTL_pause, 4);
 	ck_assert_int_eq(keel_domain_unpause(h, 5), 0);
 	assert_domctl_call(KEEL_DOMCTL_unpause, 5);
+}
+END_TEST
+
+/* The hypervisor gives a large domain's memory back over several destroy
+ * calls, answering -EAGAIN until the last (issue 11, finding 1). */
+START_TEST(destroy_calls_again_while_eagain)
+{
+	fk.eagain = 3;
+	ck_assert_int_eq(keel_domain_destroy(h, 3), 0);
+	ck_assert_int_eq(fk.domctl_calls, 4);
+	assert_domctl_call(KEEL_DOMCTL_destroy, 3);
 }
 END_TEST
 
@@ -615,6 +634,7 @@ Suite *libdom_suite(void)
 	tcase_add_test(tc, create_invalid_domid_from_hypervisor_eio);
 	tcase_add_test(tc, create_device_error);
 	tcase_add_test(tc, destroy_pause_unpause_requests);
+	tcase_add_test(tc, destroy_calls_again_while_eagain);
 	tcase_add_test(tc, destroy_pause_unpause_errors);
 	tcase_add_test(tc, getinfo_copies_info);
 	tcase_add_test(tc, getinfo_next_request_and_end);

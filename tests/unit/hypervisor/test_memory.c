@@ -45,6 +45,11 @@ void domain_page_release(paddr_t mfn)
 	released[f]++;
 }
 
+/* Table pages each p2m_add costs (a sparse guest: up to 3, a PT, PD and
+ * PDPT per page), and what each domain's table holds. */
+static unsigned tables_per_page;
+static uint64_t table_pages[FAKE_NR_DOMS];
+
 int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn)
 {
 	ck_assert_int_eq(d->lock.locked, 1);
@@ -53,6 +58,7 @@ int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn)
 	if (fake_gfn_ptr(d, gfn))
 		return -EEXIST;
 	fake_p2m_set(d, gfn, fake_frame_of(mfn), true);
+	table_pages[d->id] += tables_per_page;
 	return 0;
 }
 
@@ -62,7 +68,14 @@ int p2m_remove(struct domain *d, uint64_t gfn, paddr_t *mfn)
 	if (gfn >= FAKE_NR_GFNS || p2m_lookup(d, gfn, mfn, NULL))
 		return -ENOENT;
 	fake_p2m_clear(d, gfn);
+	table_pages[d->id] -= MIN(table_pages[d->id], (uint64_t)tables_per_page);
 	return 0;
+}
+
+uint64_t p2m_table_pages(struct domain *d)
+{
+	ck_assert_int_eq(d->lock.locked, 1);
+	return table_pages[d->id];
 }
 
 void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus)
@@ -76,6 +89,8 @@ static void setup(void)
 {
 	fake_reset();
 	pool_empty = 0;
+	tables_per_page = 0;
+	memset(table_pages, 0, sizeof(table_pages));
 	memset(released, 0, sizeof(released));
 	time_fills = 0;
 	doms[0] = d0 = fake_domain(0, 1);
@@ -169,6 +184,51 @@ START_TEST(populate_stops_at_max_pages)
 	ck_assert_ptr_null(fake_gfn_ptr(d1, 16));
 	ck_assert_int_eq(populate(d1, KEEL_DOMID_SELF, gfns + 7, 1), -ENOSPC);
 	ck_assert_uint_eq(d1->nr_pages, MAX_PAGES);
+}
+END_TEST
+
+/*
+ * Issue 11, finding 8: the nested table's pages count against the guest.
+ * Populating sparse gfns costs up to three table pages per data page; the
+ * guest's table may hold max_pages / 256 (twice what dense RAM needs) + a
+ * small slack, so its
+ * footprint stays near max_pages whatever gfns it picks.  Before, all 24
+ * sparse pages below were populated (72 table pages for a 26-page guest).
+ */
+START_TEST(populate_sparse_stops_at_the_table_budget)
+{
+	uint64_t gfns[24];
+	long rc;
+
+	for (unsigned i = 0; i < 24; i++)
+		gfns[i] = 4 + i;
+	d1->max_pages = 26;	/* room for all 24 by max_pages alone */
+	tables_per_page = 3;
+	rc = populate(d1, KEEL_DOMID_SELF, gfns, 24);
+	ck_assert_int_gt(rc, 0);
+	ck_assert_int_lt(rc, 24);
+	/* The check comes before each page: at most one page's tables over. */
+	ck_assert_uint_le(table_pages[1], 26 / 256 + 16 + 3);
+	ck_assert_uint_eq(d1->nr_pages, 2 + (uint64_t)rc);
+	ck_assert_int_eq(populate(d1, KEEL_DOMID_SELF, gfns + rc, 1), -ENOSPC);
+
+	/* Giving pages back frees their tables: room again. */
+	ck_assert_int_eq(decrease(d1, KEEL_DOMID_SELF, gfns, 2), 2);
+	ck_assert_int_eq(populate(d1, KEEL_DOMID_SELF, gfns + rc, 1), 1);
+}
+END_TEST
+
+/* A dense guest never meets the budget: max_pages is its limit. */
+START_TEST(populate_dense_is_limited_by_max_pages_only)
+{
+	uint64_t gfns[24];
+
+	for (unsigned i = 0; i < 24; i++)
+		gfns[i] = 4 + i;
+	d1->max_pages = 26;
+	tables_per_page = 0;
+	ck_assert_int_eq(populate(d1, KEEL_DOMID_SELF, gfns, 24), 24);
+	ck_assert_uint_eq(d1->nr_pages, 26);
 }
 END_TEST
 
@@ -487,6 +547,56 @@ START_TEST(shared_info_of_a_moved_page_can_be_given_back)
 }
 END_TEST
 
+/*
+ * Issue 11, finding 11: the upcall path (prepare_upcall on a vCPU's own
+ * pCPU, evtchn_upcall_pending in its hypercalls) reads d->shared_info
+ * without a lock, so the old page's reference may be dropped only when no
+ * other vCPU of the domain can be running: a guest may move or unregister
+ * its shared info only while its other vCPUs have not started (dom0's
+ * set_vcpu_context does it on a paused domain).  Before, the move below
+ * succeeded with vCPU 1 running, and the old page could go back to the
+ * pool under its reader.
+ */
+START_TEST(shared_info_moves_only_while_other_vcpus_are_down)
+{
+	struct domain *d3 = fake_domain(3, 2);
+	unsigned a, b;
+
+	d3->max_pages = MAX_PAGES;
+	fake_give(d3, SI_GFN, true);
+	fake_give(d3, SI_GFN + 1, true);
+	a = frame_at(d3, SI_GFN);
+	b = frame_at(d3, SI_GFN + 1);
+	d3->vcpu[1]->pause_flags = VPF_down | VPF_paused;
+
+	/* Alone: registered and moved as before. */
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, SI_GFN), 0);
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, SI_GFN + 1), 0);
+	ck_assert_uint_eq(fake_page(a)->refs, 0);
+	ck_assert_uint_eq(fake_page(b)->refs, 1);
+
+	/* vCPU 1 started: moving or unregistering would drop a page it may
+	 * be reading. */
+	d3->vcpu[1]->pause_flags = 0;
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, SI_GFN), -EBUSY);
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, KEEL_GFN_INVALID),
+			 -EBUSY);
+	ck_assert_ptr_eq(d3->shared_info, fake_frame(b));
+	ck_assert_uint_eq(d3->shared_info_gfn, SI_GFN + 1);
+	ck_assert_uint_eq(fake_page(b)->refs, 1);
+	ck_assert_uint_eq(fake_page(a)->refs, 0);
+	ck_assert_int_eq(d3->lock.locked, 0);
+
+	/* Blocked or paused is not enough (it may be on its way in or out);
+	 * down again (never run) is. */
+	d3->vcpu[1]->pause_flags = VPF_blocked;
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, SI_GFN), -EBUSY);
+	d3->vcpu[1]->pause_flags = VPF_down;
+	ck_assert_int_eq(memop(d3, KEEL_MEMOP_set_shared_info, KEEL_GFN_INVALID), 0);
+	ck_assert_uint_eq(fake_page(b)->refs, 0);
+}
+END_TEST
+
 static Suite *memory_suite(void)
 {
 	Suite *s = suite_create("memory");
@@ -495,6 +605,8 @@ static Suite *memory_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, populate_adds_fresh_pages);
 	tcase_add_test(tc, populate_stops_at_max_pages);
+	tcase_add_test(tc, populate_sparse_stops_at_the_table_budget);
+	tcase_add_test(tc, populate_dense_is_limited_by_max_pages_only);
 	tcase_add_test(tc, populate_gfn_beyond_max_gfn_einval);
 	tcase_add_test(tc, populate_used_gfn_eexist_gives_the_frame_back);
 	tcase_add_test(tc, populate_pool_empty_enomem);
@@ -514,6 +626,7 @@ static Suite *memory_suite(void)
 	tcase_add_test(tc, shared_info_old_reference_dropped_after_the_move);
 	tcase_add_test(tc, shared_info_not_own_ram_einval_changes_nothing);
 	tcase_add_test(tc, shared_info_of_a_moved_page_can_be_given_back);
+	tcase_add_test(tc, shared_info_moves_only_while_other_vcpus_are_down);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -44,8 +44,11 @@ static void pool_free(void *ctx, paddr_t pa)
 	p->frees++;
 }
 
+static unsigned maps;          /* table pages looked at (pool_map calls) */
+
 static void *pool_map(void *ctx, paddr_t pa)
 {
+	maps++;
 	return (void *)(uintptr_t)pa;
 }
 
@@ -631,6 +634,76 @@ START_TEST(identity_512g_destroy_frees_all)
 }
 END_TEST
 
+/* ---- pt_next_mapped: walking what is present ---------------------------- */
+
+START_TEST(next_mapped_in_empty_table_enoent)
+{
+	uint64_t va = 0;
+
+	ck_assert_int_eq(pt_next_mapped(&pt, &va), -ENOENT);
+	va = (1ull << 48);
+	ck_assert_int_eq(pt_next_mapped(&pt, &va), -ENOENT);
+}
+END_TEST
+
+/* The top gfn a guest may populate (2^28 - 1) is found from 0 by looking
+ * at a handful of table pages, not by stepping over 2^28 addresses. */
+START_TEST(next_mapped_skips_absent_subtrees)
+{
+	uint64_t top = (1ull << 40) - 4096, va = 0;
+
+	ck_assert_int_eq(pt_map(&pt, KiB_(8), MiB_(1), 4096, PTE_RW, 0), 0);
+	ck_assert_int_eq(pt_map(&pt, top, MiB_(2), 4096, PTE_RW, 0), 0);
+	maps = 0;
+	ck_assert_int_eq(pt_next_mapped(&pt, &va), 0);
+	ck_assert_uint_eq(va, KiB_(8));
+	va += 4096;
+	ck_assert_int_eq(pt_next_mapped(&pt, &va), 0);
+	ck_assert_uint_eq(va, top);
+	ck_assert_uint_le(maps, 12);
+	va = top + 4096;
+	ck_assert_int_eq(pt_next_mapped(&pt, &va), -ENOENT);
+	va = top + 100;		/* unaligned: rounded down to its page */
+	ck_assert_int_eq(pt_next_mapped(&pt, &va), 0);
+	ck_assert_uint_eq(va, top);
+}
+END_TEST
+
+/* Inside a large page every page is mapped: the answer is va itself. */
+START_TEST(next_mapped_inside_large_page)
+{
+	uint64_t va = GiB_(1) + KiB_(12);
+
+	ck_assert_int_eq(pt_map(&pt, GiB_(1), GiB_(1), MiB_(2), PTE_RW,
+				PT_LARGE_2M), 0);
+	ck_assert_int_eq(pt_next_mapped(&pt, &va), 0);
+	ck_assert_uint_eq(va, GiB_(1) + KiB_(12));
+	va = 0;
+	ck_assert_int_eq(pt_next_mapped(&pt, &va), 0);
+	ck_assert_uint_eq(va, GiB_(1));
+}
+END_TEST
+
+/* Walking every mapping from 0 finds each exactly once, in order. */
+START_TEST(next_mapped_walks_every_mapping_once)
+{
+	static const uint64_t at[] = { 0, KiB_(4), MiB_(2), GiB_(1) - 4096,
+				       GiB_(512) - 4096, GiB_(513) };
+	uint64_t va = 0;
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		ck_assert_int_eq(pt_map(&pt, at[i], MiB_(4), 4096, PTE_RW, 0), 0);
+	while (!pt_next_mapped(&pt, &va)) {
+		ck_assert_uint_lt(n, sizeof(at) / sizeof(at[0]));
+		ck_assert_uint_eq(va, at[n]);
+		n++;
+		va += 4096;
+	}
+	ck_assert_uint_eq(n, sizeof(at) / sizeof(at[0]));
+}
+END_TEST
+
 static Suite *pagetable_suite(void)
 {
 	Suite *s = suite_create("pagetable");
@@ -647,6 +720,10 @@ static Suite *pagetable_suite(void)
 	tcase_add_test(base, lookup_in_empty_table_enoent);
 	tcase_add_test(base, lookup_enoent_at_each_level);
 	tcase_add_test(base, lookup_beyond_48_bits_enoent);
+	tcase_add_test(base, next_mapped_in_empty_table_enoent);
+	tcase_add_test(base, next_mapped_skips_absent_subtrees);
+	tcase_add_test(base, next_mapped_inside_large_page);
+	tcase_add_test(base, next_mapped_walks_every_mapping_once);
 
 	tcase_add_test(map, map_4k);
 	tcase_add_test(map, map_2m_page);

@@ -716,6 +716,41 @@ START_TEST(weights_hold_across_two_pcpus)
 }
 END_TEST
 
+/*
+ * Issue 11, finding 4: a destroyer waits only for the pCPU's published
+ * pick (arch_set_picked), so the pick must be published in the same
+ * critical section that makes the vCPU the pCPU's current one: were it
+ * published after sched_pick() returned, a destroyer could see neither
+ * and free the vCPU that burn() and put_prev() still charge.  Likewise
+ * the pick that replaces it is published before the lock is dropped.
+ */
+START_TEST(pick_is_published_under_the_pcpu_lock)
+{
+	struct domain *d;
+	struct vcpu *v;
+	uint64_t until;
+
+	setup_n(1);
+	d = dom(1, 1, 256, 0);
+	wake_all(d);
+	v = sched_pick(FIRST, 0, NULL, &until);
+	ck_assert_ptr_eq(v, d->vcpu[0]);
+	ck_assert_uint_eq(fake_picked_count, 1);
+	ck_assert_ptr_eq(fake_picked, v);
+	ck_assert_int_ge(fake_picked_locks, 1);
+
+	/* It dies while running: the next pick accounts it, then publishes
+	 * idle, still under the lock; nothing references it after. */
+	v->pause_flags |= VPF_dead;
+	sched_sleep(v);
+	ck_assert_ptr_null(sched_pick(FIRST, 1 * MS, v, &until));
+	ck_assert_uint_eq(fake_picked_count, 2);
+	ck_assert_ptr_null(fake_picked);
+	ck_assert_int_ge(fake_picked_locks, 1);
+	ck_assert_int_eq(harness_locks_held, 0);
+}
+END_TEST
+
 static Suite *sched_suite(void)
 {
 	Suite *s = suite_create("sched_credit");
@@ -756,6 +791,7 @@ static Suite *sched_suite(void)
 	tcase_add_test(tc, many_vcpus_spread_over_two_pcpus);
 	tcase_add_test(tc, three_equal_vcpus_on_two_pcpus_share_fairly);
 	tcase_add_test(tc, weights_hold_across_two_pcpus);
+	tcase_add_test(tc, pick_is_published_under_the_pcpu_lock);
 	suite_add_tcase(s, tc);
 	return s;
 }

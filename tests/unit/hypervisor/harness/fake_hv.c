@@ -39,6 +39,9 @@ struct vcpu *fake_notify_last;
 unsigned fake_kick_count[SCHED_MAX_PCPUS + 1];
 long fake_alloc_outstanding;
 int fake_refs_outstanding;
+struct vcpu *fake_picked;
+unsigned fake_picked_count;
+int fake_picked_locks;
 
 void fake_reset(void)
 {
@@ -58,6 +61,9 @@ void fake_reset(void)
 	memset(fake_kick_count, 0, sizeof(fake_kick_count));
 	fake_alloc_outstanding = 0;
 	fake_refs_outstanding = 0;
+	fake_picked = NULL;
+	fake_picked_count = 0;
+	fake_picked_locks = 0;
 }
 
 struct domain *fake_domain(uint16_t id, unsigned nr_vcpus)
@@ -387,6 +393,13 @@ void vcpu_notify_upcall(struct vcpu *v)
 {
 	fake_notify_count++;
 	fake_notify_last = v;
+}
+
+void arch_set_picked(struct vcpu *v)
+{
+	fake_picked = v;
+	fake_picked_count++;
+	fake_picked_locks = harness_locks_held;
 }
 
 void sched_kick_cpu(unsigned cpu)

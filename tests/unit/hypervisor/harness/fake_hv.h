@@ -74,5 +74,10 @@ extern struct vcpu *fake_notify_last;
 extern unsigned fake_kick_count[SCHED_MAX_PCPUS + 1];
 extern long fake_alloc_outstanding;  /* xzalloc minus xfree bytes */
 extern int fake_refs_outstanding;    /* domain_get minus domain_put */
+/* arch_set_picked: the last vCPU published, how often, and how many locks
+ * the caller held then. */
+extern struct vcpu *fake_picked;
+extern unsigned fake_picked_count;
+extern int fake_picked_locks;
 
 #endif

@@ -1,6 +1,8 @@
 /* Suite runner and BUG() stand-in for the hypervisor unit suites. */
 #include "harness.h"
 
+int harness_locks_held;
+
 int harness_run(Suite *s)
 {
 	SRunner *sr = srunner_create(s);

@@ -16,6 +16,8 @@ struct guest_regs {
 
 struct arch_domain {
 	struct pagetable npt;         /* guest-physical -> machine */
+	uint64_t npt_pages;           /* guests: npt's table pages, root aside
+				         (p2m_table_pages; under d->lock) */
 	paddr_t msrpm;                /* MSR permission map (guests: shared) */
 };
 

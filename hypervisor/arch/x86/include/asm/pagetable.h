@@ -50,5 +50,10 @@ int pt_unmap(struct pagetable *pt, uint64_t va, uint64_t size);
  * -ENOENT if not mapped. */
 int pt_lookup(const struct pagetable *pt, uint64_t va, paddr_t *pa,
 	      uint64_t *flags);
+/* The lowest mapped address >= *va (page-aligned), into *va.  Returns 0,
+ * or -ENOENT if nothing is mapped there or above.  Absent entries are
+ * skipped a whole subtree at a time, so the cost is bounded by the table
+ * pages visited, not by the distance to the next mapping. */
+int pt_next_mapped(const struct pagetable *pt, uint64_t *va);
 
 #endif

@@ -24,6 +24,8 @@ typedef struct {
 
 __attribute__((noreturn)) void harness_bug(const char *file, int line,
 					   const char *what);
+/* Locks held right now (harness.c), for hooks that must run under one. */
+extern int harness_locks_held;
 
 static inline void spin_lock_init(spinlock_t *l)
 {
@@ -39,6 +41,7 @@ static inline void spin_lock(spinlock_t *l)
 		harness_bug(__FILE__, __LINE__, "spin_lock: lock already held");
 	l->locked = 1;
 	l->acquired++;
+	harness_locks_held++;
 	if (l->watch)
 		l->at_lock = *l->watch;
 }
@@ -58,6 +61,7 @@ static inline void spin_unlock(spinlock_t *l)
 	if (l->watch)
 		l->at_unlock = *l->watch;
 	l->locked = 0;
+	harness_locks_held--;
 }
 
 #endif
