@@ -304,6 +304,74 @@ static void check_calls(void)
 			      KEEL_CONSOLEIO_MAX + 1), KEEL_EINVAL);
 }
 
+/* ---- CPU state: instructions and registers a guest must not use to reach
+ * the hypervisor or another guest (docs/design.md, "What a guest's VMCB intercepts"). ---- */
+
+#define MSR_EFER        0xc0000080u
+#define EFER_LMSLE      (1ull << 13)
+#define EFER_FFXSR      (1ull << 14)
+#define EFER_TCE        (1ull << 15)
+#define LX1_ECX_TCE     (1u << 17)
+#define LX1_EDX_FFXSR   (1u << 25)
+#define VEC_GP          13
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
+}
+
+static uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return lo | ((uint64_t)hi << 32);
+}
+
+/* The vector the write raised, or -1. */
+static int try_wrmsr(uint32_t msr, uint64_t val)
+{
+	trap_expect(2);
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)val),
+			 "d"((uint32_t)(val >> 32)) : "memory");
+	return trap_expect_end();
+}
+
+/* One EFER bit: #GP unless CPUID shows its feature (and then the write
+ * takes, and is undone). */
+static void efer_bit(const char *name, uint64_t bit, int offered)
+{
+	uint64_t cur = rdmsr(MSR_EFER);
+	int v = try_wrmsr(MSR_EFER, cur | bit);
+
+	if (offered) {
+		result(name, v == -1, v, "no fault (CPUID shows the feature)");
+		try_wrmsr(MSR_EFER, cur);
+	} else {
+		result(name, v == VEC_GP, v, "#GP (13): CPUID does not show it");
+	}
+}
+
+/* Finding 6 of issue 11: EFER bits beyond CPUID made the next VMRUN fail
+ * (FFXSR is accepted by QEMU's VMRUN, so it comes first: a FAIL line
+ * rather than a crash). */
+static void check_efer(void)
+{
+	uint32_t r[4];
+	uint64_t cur = rdmsr(MSR_EFER);
+	int v;
+
+	cpuid(0x80000001, 0, r);
+	v = try_wrmsr(MSR_EFER, cur);
+	result("efer_rewrite_same_ok", v == -1, v, "no fault");
+	efer_bit("efer_ffxsr_gp_unless_cpuid", EFER_FFXSR, !!(r[3] & LX1_EDX_FFXSR));
+	efer_bit("efer_tce_gp_unless_cpuid", EFER_TCE, !!(r[2] & LX1_ECX_TCE));
+	efer_bit("efer_lmsle_gp", EFER_LMSLE, 0);
+	result("efer_unchanged", rdmsr(MSR_EFER) == cur, (long)rdmsr(MSR_EFER),
+	       "EFER as before");
+}
+
 static void check_alive(void)
 {
 	uint64_t before = time_timer_events();
@@ -332,6 +400,7 @@ int guest_main(const char *cmdline)
 	check_upcall_vector();
 	check_grants();
 	check_memory();
+	check_efer();
 	check_alive();
 	printk("hostile: %u passed, %u failed\n", passed, failed);
 	for (;;)
