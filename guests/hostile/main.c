@@ -304,8 +304,9 @@ static void check_calls(void)
 			      KEEL_CONSOLEIO_MAX + 1), KEEL_EINVAL);
 }
 
-/* ---- CPU state: instructions and registers a guest must not use to reach
- * the hypervisor or another guest (docs/design.md, "What a guest's VMCB intercepts"). ---- */
+/* ---- CPU state: instructions and registers a guest must not use to
+ * reach the hypervisor or another guest (docs/design.md, "What a guest's
+ * VMCB intercepts, and why"). ---- */
 
 #define MSR_EFER        0xc0000080u
 #define EFER_LMSLE      (1ull << 13)
@@ -313,6 +314,8 @@ static void check_calls(void)
 #define EFER_TCE        (1ull << 15)
 #define LX1_ECX_TCE     (1u << 17)
 #define LX1_EDX_FFXSR   (1u << 25)
+#define DR6_BS          (1ull << 14)
+#define VEC_DB          1
 #define VEC_GP          13
 
 static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
@@ -372,6 +375,22 @@ static void check_efer(void)
 	       "EFER as before");
 }
 
+/* Finding 3: #DB is intercepted and must still reach the guest as its own
+ * single-step trap, DR6.BS set, RIP past the stepped instruction. */
+static void check_debug_exceptions(void)
+{
+	uint64_t dr6;
+	int v;
+
+	trap_expect(0);
+	__asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq; nop" ::: "memory", "cc");
+	v = trap_expect_end();
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	result("db_single_step_reflected", v == VEC_DB, v, "#DB (1)");
+	result("db_dr6_bs", (dr6 & DR6_BS) != 0, (long)dr6, "DR6.BS set");
+	__asm__ volatile("mov %0, %%dr6" : : "r"(0xffff0ff0ull));
+}
+
 static void check_alive(void)
 {
 	uint64_t before = time_timer_events();
@@ -400,6 +419,7 @@ int guest_main(const char *cmdline)
 	check_upcall_vector();
 	check_grants();
 	check_memory();
+	check_debug_exceptions();
 	check_efer();
 	check_alive();
 	printk("hostile: %u passed, %u failed\n", passed, failed);

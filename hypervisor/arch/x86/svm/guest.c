@@ -5,9 +5,10 @@
  * A guest is untrusted.  Everything that could reach beyond its own
  * memory and CPU time is intercepted: I/O ports (none exist for it), all
  * MSRs but those VMLOAD/VMSAVE switch anyway, the SVM instructions,
- * XSETBV, INVD, MONITOR/MWAIT, HLT (it blocks the vCPU), physical
- * interrupts and NMIs (the pCPU's), and shutdown.  A nested page fault or
- * a triple fault crashes the domain, never the hypervisor.
+ * XSETBV, INVD, MONITOR/MWAIT, HLT (it blocks the vCPU), #DB and #AC
+ * (XSA-156), physical interrupts and NMIs (the pCPU's), and shutdown.  A
+ * nested page fault or a triple fault crashes the domain, never the
+ * hypervisor.
  */
 #include <asm/svm.h>
 #include <asm/svm/vmcb.h>
@@ -108,6 +109,8 @@ int arch_vcpu_init(struct vcpu *v)
 	v->arch.fpu->bytes[25] = 0x1f;
 
 	vmcb = v->arch.vmcb = phys_to_virt(v->arch.vmcb_pa);
+	vmcb->ctrl.intercept_exceptions = INTERCEPT_EXC(VEC_DB) |
+					  INTERCEPT_EXC(VEC_AC);
 	vmcb->ctrl.intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI |
 		INTERCEPT_CPUID | INTERCEPT_HLT | INTERCEPT_INVLPGA |
 		INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN |
@@ -246,6 +249,10 @@ static void guest_vmexit(struct vcpu *v)
 	case VMEXIT_INVD:
 		vmcb->save.rip += 2;	/* no caches to throw away */
 		break;
+	case VMEXIT_EXCP_BASE + VEC_DB:
+	case VMEXIT_EXCP_BASE + VEC_AC:
+		svm_reflect_exception(v, (unsigned)(code - VMEXIT_EXCP_BASE));
+		break;
 	case VMEXIT_NPF:
 		snprintf(why, sizeof(why), "access to gpa 0x%lx outside its memory at rip 0x%lx",
 			 vmcb->ctrl.exitinfo2, vmcb->save.rip);
@@ -361,6 +368,48 @@ void arch_idle_until(uint64_t until)
 	cli();
 }
 
+/*
+ * A wait for another pCPU ends: that pCPU leaves guest mode at its next
+ * exit, and every guest exits within its slice (its deadline timer is
+ * armed before each entry, physical interrupts and NMIs exit, and #DB/#AC
+ * -- which could otherwise be delivered in a loop without an exit,
+ * XSA-156 -- are intercepted).  Each wait is still bounded: logged every
+ * WAIT_LOG_NS, and a pCPU that has not answered for WAIT_PANIC_NS is
+ * wedged.  The waiter cannot go on without it (it would free or reuse
+ * memory that pCPU may still reach), so that is a panic naming the pCPU,
+ * never a silent hang of pCPU0 and dom0.
+ */
+#define WAIT_LOG_NS   1000000000ull		/* 1 s */
+#define WAIT_PANIC_NS 30000000000ull		/* 30 s */
+
+struct bounded_wait {
+	uint64_t start, next_log;
+	const char *what;
+	unsigned cpu;
+};
+
+static void wait_begin(struct bounded_wait *w, const char *what, unsigned cpu)
+{
+	w->start = now_ns();
+	w->next_log = w->start + WAIT_LOG_NS;
+	w->what = what;
+	w->cpu = cpu;
+}
+
+static void wait_check(struct bounded_wait *w)
+{
+	uint64_t now = now_ns();
+
+	if (now < w->next_log)
+		return;
+	if (now - w->start >= WAIT_PANIC_NS)
+		panic("svm: pCPU%u did not %s within %llu s", w->cpu, w->what,
+		      WAIT_PANIC_NS / 1000000000ull);
+	pr_warn("svm: still waiting for pCPU%u to %s (%lu ms)\n", w->cpu, w->what,
+		(now - w->start) / 1000000);
+	w->next_log = now + WAIT_LOG_NS;
+}
+
 /* Wait until v, if it is in guest mode on pCPU cpu, has left it.  Only
  * guest mode is waited for: a vCPU in the hypervisor may be waiting for a
  * lock our caller holds, and it sees flush_tlb before it enters again. */
@@ -368,13 +417,17 @@ void svm_kick_and_wait(struct vcpu *v, unsigned cpu)
 {
 	struct pcpu *c = &pcpus[cpu];
 	uint64_t seen = __atomic_load_n(&c->exits, __ATOMIC_SEQ_CST);
+	struct bounded_wait w;
 
 	if (!__atomic_load_n(&v->arch.in_guest, __ATOMIC_SEQ_CST))
 		return;
+	wait_begin(&w, "leave guest mode for a TLB flush", cpu);
 	lapic_send_ipi(c->apic_id, ICR_FIXED | VEC_KICK);
 	while (__atomic_load_n(&v->arch.in_guest, __ATOMIC_ACQUIRE) &&
-	       __atomic_load_n(&c->exits, __ATOMIC_ACQUIRE) == seen)
+	       __atomic_load_n(&c->exits, __ATOMIC_ACQUIRE) == seen) {
 		cpu_relax();
+		wait_check(&w);
+	}
 }
 
 void arch_set_picked(struct vcpu *v)
@@ -389,11 +442,14 @@ void arch_set_picked(struct vcpu *v)
 void arch_vcpu_wait_descheduled(struct vcpu *v)
 {
 	unsigned self = this_cpu()->id;
+	struct bounded_wait w;
 
 	for (unsigned cpu = 1; cpu < nr_cpus_online; cpu++) {
 		if (cpu == self)
 			continue;	/* we are in v's own hypercall */
+		wait_begin(&w, "deschedule a vCPU", cpu);
 		while (__atomic_load_n(&pcpus[cpu].picked, __ATOMIC_SEQ_CST) == v) {
+			wait_check(&w);
 			pcpus[cpu].need_resched = true;
 			lapic_send_ipi(pcpus[cpu].apic_id, ICR_FIXED | VEC_KICK);
 			for (int i = 0; i < 10000 &&

@@ -86,7 +86,10 @@ int svm_dom0_vcpu_init(struct vcpu *v, const struct dom0_entry *e)
 
 	/* Intercept what safety needs: the SVM instructions (answered with
 	 * #UD), CPUID, the MSRs in the permission map, nested page faults,
-	 * shutdown, and NMIs (how another pCPU reaches pCPU0). */
+	 * shutdown, NMIs (how another pCPU reaches pCPU0), and #DB and #AC,
+	 * which are given straight back (svm_reflect_exception: XSA-156). */
+	vmcb->ctrl.intercept_exceptions = INTERCEPT_EXC(VEC_DB) |
+					  INTERCEPT_EXC(VEC_AC);
 	vmcb->ctrl.intercept_misc1 = INTERCEPT_NMI | INTERCEPT_CPUID |
 				     INTERCEPT_MSR | INTERCEPT_SHUTDOWN |
 				     INTERCEPT_INVLPGA;

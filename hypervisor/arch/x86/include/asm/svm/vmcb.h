@@ -8,6 +8,11 @@
 
 #include <keel/types.h>
 
+/* Exception intercepts (offset 0x008): one bit per vector. */
+#define VEC_DB                1
+#define VEC_AC                17
+#define INTERCEPT_EXC(vec)    (1u << (vec))
+
 /* Intercept word 3 (offset 0x00c). */
 #define INTERCEPT_INTR        (1u << 0)
 #define INTERCEPT_NMI         (1u << 1)
@@ -68,7 +73,7 @@
 #define NPF_GUEST_PT          (1ull << 33)
 
 #define TLB_CONTROL_NONE      0
-#define TLB_CONTROL_FLUSH_ALL 1
+#define TLB_CONTROL_FLUSH_ALL 1     /* every ASID (APM vol. 2 sec. 15.16.1) */
 
 struct vmcb_seg {
 	uint16_t sel;
