@@ -314,9 +314,13 @@ static void check_calls(void)
 #define EFER_TCE        (1ull << 15)
 #define LX1_ECX_TCE     (1u << 17)
 #define LX1_EDX_FFXSR   (1u << 25)
+#define L7_ECX_PKU      (1u << 3)
+#define CR4_PKE         (1ull << 22)
 #define DR6_BS          (1ull << 14)
 #define VEC_DB          1
 #define VEC_GP          13
+#define DR_POISON       0x5eed0000ull   /* + n: left in DRn for the next guest */
+#define PKRU_POISON     0x55555554u     /* every key but 0 access-disabled */
 
 static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
@@ -339,6 +343,15 @@ static int try_wrmsr(uint32_t msr, uint64_t val)
 	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)val),
 			 "d"((uint32_t)(val >> 32)) : "memory");
 	return trap_expect_end();
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	uint64_t end = time_now_ns() + ms * NS_PER_MS;
+
+	hc_set_timer(end);
+	while (time_now_ns() < end)
+		kernel_wait(end);
 }
 
 /* One EFER bit: #GP unless CPUID shows its feature (and then the write
@@ -391,6 +404,80 @@ static void check_debug_exceptions(void)
 	__asm__ volatile("mov %0, %%dr6" : : "r"(0xffff0ff0ull));
 }
 
+static void read_drs(uint64_t dr[4])
+{
+	__asm__ volatile("mov %%dr0, %0" : "=r"(dr[0]));
+	__asm__ volatile("mov %%dr1, %0" : "=r"(dr[1]));
+	__asm__ volatile("mov %%dr2, %0" : "=r"(dr[2]));
+	__asm__ volatile("mov %%dr3, %0" : "=r"(dr[3]));
+}
+
+static uint32_t rdpkru(void)
+{
+	uint32_t pkru, edx;
+
+	__asm__ volatile("rdpkru" : "=a"(pkru), "=d"(edx) : "c"(0));
+	return pkru;
+}
+
+static void wrpkru(uint32_t pkru)
+{
+	__asm__ volatile("wrpkru" : : "a"(pkru), "c"(0), "d"(0) : "memory");
+}
+
+/* Finding 7: what one guest leaves in the pCPU must not reach the next.
+ * The first checks expect the reset values; this guest then leaves poison
+ * behind (and checks it keeps its own across a sleep) for a second
+ * hostile guest on the same pCPU to find, as test_domains.py runs it. */
+static void check_leftover_state(void)
+{
+	uint64_t dr[4], cr4;
+	uint32_t r[4];
+	int v, ok = 1;
+
+	read_drs(dr);
+	for (int i = 0; i < 4; i++)
+		ok &= dr[i] == 0;
+	result("dr0_3_clean_at_start", ok, (long)(dr[0] | dr[1] | dr[2] | dr[3]),
+	       "0 in DR0-DR3");
+	__asm__ volatile("mov %0, %%dr0" : : "r"(DR_POISON + 0));
+	__asm__ volatile("mov %0, %%dr1" : : "r"(DR_POISON + 1));
+	__asm__ volatile("mov %0, %%dr2" : : "r"(DR_POISON + 2));
+	__asm__ volatile("mov %0, %%dr3" : : "r"(DR_POISON + 3));
+
+	cpuid(7, 0, r);
+	if (r[2] & L7_ECX_PKU) {
+		__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_PKE));
+		v = (int)rdpkru();
+		result("pkru_clean_at_start", v == 0, v, "0 (the reset value)");
+		wrpkru(PKRU_POISON);
+	} else {
+		printk("hostile: no PKU in CPUID: no PKRU to leak\n");
+	}
+
+	sleep_ms(20);
+	read_drs(dr);
+	ok = 1;
+	for (int i = 0; i < 4; i++)
+		ok &= dr[i] == DR_POISON + (uint64_t)i;
+	result("dr0_3_kept_across_sleep", ok, (long)dr[0], "our own DR0-DR3");
+	if (r[2] & L7_ECX_PKU)
+		result("pkru_kept_across_sleep", rdpkru() == PKRU_POISON,
+		       (long)rdpkru(), "our own PKRU");
+
+	/* The host's performance counters are not the guest's to read. */
+	trap_expect(2);
+	__asm__ volatile("rdpmc" : : "c"(0) : "rax", "rdx", "memory");
+	v = trap_expect_end();
+	result("rdpmc_gp", v == VEC_GP, v, "#GP (13)");
+	/* WBINVD exits and is dropped: the guest sees an ordinary no-op. */
+	trap_expect(2);
+	__asm__ volatile("wbinvd" ::: "memory");
+	v = trap_expect_end();
+	result("wbinvd_no_fault", v == -1, v, "no fault");
+}
+
 static void check_alive(void)
 {
 	uint64_t before = time_timer_events();
@@ -420,6 +507,7 @@ int guest_main(const char *cmdline)
 	check_grants();
 	check_memory();
 	check_debug_exceptions();
+	check_leftover_state();
 	check_efer();
 	check_alive();
 	printk("hostile: %u passed, %u failed\n", passed, failed);

@@ -5,10 +5,11 @@
  * A guest is untrusted.  Everything that could reach beyond its own
  * memory and CPU time is intercepted: I/O ports (none exist for it), all
  * MSRs but those VMLOAD/VMSAVE switch anyway, the SVM instructions,
- * XSETBV, INVD, MONITOR/MWAIT, HLT (it blocks the vCPU), #DB and #AC
- * (XSA-156), physical interrupts and NMIs (the pCPU's), and shutdown.  A
- * nested page fault or a triple fault crashes the domain, never the
- * hypervisor.
+ * XSETBV, INVD, WBINVD, RDPMC, MONITOR/MWAIT, HLT (it blocks the vCPU),
+ * #DB and #AC (XSA-156), physical interrupts and NMIs (the pCPU's), and
+ * shutdown.  State no VMCB holds and no intercept hides -- DR0-DR3, PKRU --
+ * is switched with the vCPU.  A nested page fault or a triple fault
+ * crashes the domain, never the hypervisor.
  */
 #include <asm/svm.h>
 #include <asm/svm/vmcb.h>
@@ -111,14 +112,17 @@ int arch_vcpu_init(struct vcpu *v)
 	vmcb = v->arch.vmcb = phys_to_virt(v->arch.vmcb_pa);
 	vmcb->ctrl.intercept_exceptions = INTERCEPT_EXC(VEC_DB) |
 					  INTERCEPT_EXC(VEC_AC);
+	/* RDPMC would read the host's counters (#GP: no PMU is offered);
+	 * WBINVD would stall every CPU's caches at a guest's whim (a no-op:
+	 * a guest has no device to be coherent with). */
 	vmcb->ctrl.intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI |
 		INTERCEPT_CPUID | INTERCEPT_HLT | INTERCEPT_INVLPGA |
 		INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN |
-		INTERCEPT_INVD;
+		INTERCEPT_INVD | INTERCEPT_RDPMC;
 	vmcb->ctrl.intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
 		INTERCEPT_VMLOAD | INTERCEPT_VMSAVE | INTERCEPT_STGI |
 		INTERCEPT_CLGI | INTERCEPT_SKINIT | INTERCEPT_XSETBV |
-		INTERCEPT_MONITOR | INTERCEPT_MWAIT;
+		INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_WBINVD;
 	vmcb->ctrl.iopm_base_pa = guest_iopm;
 	vmcb->ctrl.msrpm_base_pa = d->arch.msrpm;
 	vmcb->ctrl.asid = 1 + d->id;	/* dom0 has 1 */
@@ -247,7 +251,11 @@ static void guest_vmexit(struct vcpu *v)
 		handle_xsetbv(v);
 		break;
 	case VMEXIT_INVD:
+	case VMEXIT_WBINVD:
 		vmcb->save.rip += 2;	/* no caches to throw away */
+		break;
+	case VMEXIT_RDPMC:
+		svm_inject_exception(v, VEC_GP, true, 0);
 		break;
 	case VMEXIT_EXCP_BASE + VEC_DB:
 	case VMEXIT_EXCP_BASE + VEC_AC:
@@ -296,15 +304,40 @@ static void prepare_upcall(struct vcpu *v)
 	vmcb->ctrl.vintr = vintr;
 }
 
-static void fpu_switch_in(struct vcpu *v)
+/*
+ * The vCPU's state that VMRUN does not switch: FPU/SSE and XCR0, DR0-DR3
+ * (DR6/DR7 are in the VMCB; DR0-DR3 are not, and are not intercepted),
+ * and PKRU (a guest may set CR4.PKE, which is not intercepted; PKRU is in
+ * neither the VMCB nor FXSAVE).  Each vCPU on a pCPU loads its own, so
+ * nothing one guest leaves there reaches the next (APM vol. 2 sec. 15.5.1
+ * lists what VMRUN saves and loads).  The hypervisor itself uses none of
+ * them: after #VMEXIT the host's DR7 enables no breakpoint, and PKRU
+ * applies to user pages only.  Once per run of the vCPU, not per exit.
+ */
+static void svm_switch_in(struct vcpu *v)
 {
 	__asm__ volatile("fxrstor64 %0" : : "m"(*v->arch.fpu));
 	xcr0_load(v->arch.xcr0);
+	__asm__ volatile("mov %0, %%dr0" : : "r"(v->arch.dr[0]));
+	__asm__ volatile("mov %0, %%dr1" : : "r"(v->arch.dr[1]));
+	__asm__ volatile("mov %0, %%dr2" : : "r"(v->arch.dr[2]));
+	__asm__ volatile("mov %0, %%dr3" : : "r"(v->arch.dr[3]));
+	if (read_cr4() & CR4_PKE)
+		__asm__ volatile("wrpkru" : : "a"(v->arch.pkru), "c"(0), "d"(0));
 }
 
-static void fpu_switch_out(struct vcpu *v)
+static void svm_switch_out(struct vcpu *v)
 {
 	__asm__ volatile("fxsave64 %0" : "=m"(*v->arch.fpu));
+	__asm__ volatile("mov %%dr0, %0" : "=r"(v->arch.dr[0]));
+	__asm__ volatile("mov %%dr1, %0" : "=r"(v->arch.dr[1]));
+	__asm__ volatile("mov %%dr2, %0" : "=r"(v->arch.dr[2]));
+	__asm__ volatile("mov %%dr3, %0" : "=r"(v->arch.dr[3]));
+	if (read_cr4() & CR4_PKE) {
+		uint32_t edx;
+
+		__asm__ volatile("rdpkru" : "=a"(v->arch.pkru), "=d"(edx) : "c"(0));
+	}
 }
 
 void arch_run_vcpu(struct vcpu *v, uint64_t until)
@@ -313,7 +346,7 @@ void arch_run_vcpu(struct vcpu *v, uint64_t until)
 
 	c->current = v;
 	__atomic_store_n(&v->arch.running_on, (int)c->id, __ATOMIC_RELEASE);
-	fpu_switch_in(v);
+	svm_switch_in(v);
 	while (!c->need_resched && !__atomic_load_n(&v->pause_flags, __ATOMIC_ACQUIRE)) {
 		uint64_t now = now_ns();
 
@@ -352,7 +385,7 @@ void arch_run_vcpu(struct vcpu *v, uint64_t until)
 	}
 	lapic_timer_oneshot(0);
 	c->timer_armed = 0;
-	fpu_switch_out(v);
+	svm_switch_out(v);
 	__atomic_store_n(&v->arch.running_on, -1, __ATOMIC_RELEASE);
 	c->current = NULL;
 }

@@ -33,15 +33,25 @@ const char *svm_unsupported_reason(void)
 	return NULL;
 }
 
+#define L7_ECX_PKU  (1u << 3)    /* leaf 7 ECX */
+
 /* Guest pCPUs switch guests' FPU state with FXSAVE/FXRSTOR and XCR0 with
- * XSETBV: enable both (the hypervisor itself never uses the FPU).  pCPU0's
- * control registers in this respect are dom0's business. */
+ * XSETBV: enable both (the hypervisor itself never uses the FPU).  With
+ * PKU, CR4.PKE lets the host switch each guest's PKRU with RDPKRU/WRPKRU:
+ * a guest can set its own CR4.PKE whatever CPUID says, and PKRU is in
+ * neither the VMCB nor FXSAVE.  PKRU never limits the hypervisor: it
+ * applies to user pages only and the host maps none (APM vol. 2,
+ * "Memory Protection Keys").  pCPU0's control registers in this respect
+ * are dom0's business. */
 static void host_fpu_init(void)
 {
 	uint32_t a, b, c, d;
+	uint64_t pke;
 
+	cpuid_count(7, 0, &a, &b, &c, &d);
+	pke = (c & L7_ECX_PKU) ? CR4_PKE : 0;
 	cpuid_count(1, 0, &a, &b, &c, &d);
-	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT |
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | pke |
 		  ((c & (1u << 26)) ? CR4_OSXSAVE : 0));
 }
 

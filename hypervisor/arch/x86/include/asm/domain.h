@@ -34,6 +34,10 @@ struct arch_vcpu {
 	volatile bool flush_tlb;      /* flush nested TLB at next VMRUN */
 	volatile int running_on;      /* pCPU running it (arch_run_vcpu), or -1 */
 	volatile bool in_guest;       /* in guest mode right now */
+	/* Guests only: state no VMCB holds, switched with the vCPU on its
+	 * pCPU (svm/guest.c, svm_switch_in/out). */
+	uint64_t dr[4];               /* DR0-DR3 */
+	uint32_t pkru;
 };
 
 #endif

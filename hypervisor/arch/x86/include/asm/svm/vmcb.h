@@ -17,6 +17,7 @@
 #define INTERCEPT_INTR        (1u << 0)
 #define INTERCEPT_NMI         (1u << 1)
 #define INTERCEPT_INIT        (1u << 3)
+#define INTERCEPT_RDPMC       (1u << 15)
 #define INTERCEPT_CPUID       (1u << 18)
 #define INTERCEPT_HLT         (1u << 24)
 #define INTERCEPT_INVLPGA     (1u << 26)
@@ -31,6 +32,7 @@
 #define INTERCEPT_STGI        (1u << 4)
 #define INTERCEPT_CLGI        (1u << 5)
 #define INTERCEPT_SKINIT      (1u << 6)
+#define INTERCEPT_WBINVD      (1u << 9)
 #define INTERCEPT_XSETBV      (1u << 13)
 
 /* Exit codes (APM vol. 2 appendix C). */
@@ -38,6 +40,7 @@
 #define VMEXIT_INTR           0x060
 #define VMEXIT_NMI            0x061
 #define VMEXIT_INIT           0x063
+#define VMEXIT_RDPMC          0x06f
 #define VMEXIT_CPUID          0x072
 #define VMEXIT_HLT            0x078
 #define VMEXIT_INVLPGA        0x07a
@@ -51,6 +54,7 @@
 #define VMEXIT_STGI           0x084
 #define VMEXIT_CLGI           0x085
 #define VMEXIT_SKINIT         0x086
+#define VMEXIT_WBINVD         0x089
 #define VMEXIT_XSETBV         0x08d
 #define VMEXIT_NPF            0x400
 #define VMEXIT_INVALID        ((uint64_t)-1)
