@@ -125,7 +125,8 @@ int arch_vcpu_init(struct vcpu *v)
 		INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_WBINVD;
 	vmcb->ctrl.iopm_base_pa = guest_iopm;
 	vmcb->ctrl.msrpm_base_pa = d->arch.msrpm;
-	vmcb->ctrl.asid = 1 + d->id;	/* dom0 has 1 */
+	/* The ASID is per pCPU, given at each run (svm_asid_assign). */
+	v->arch.asid = (struct asid_hold){ 0 };
 	/* Physical interrupts stay the host's: they exit (INTR intercept)
 	 * and are masked by the host's IF, not the guest's. */
 	vmcb->ctrl.vintr = V_INTR_MASKING;
@@ -340,12 +341,27 @@ static void svm_switch_out(struct vcpu *v)
 	}
 }
 
+/*
+ * ASIDs are per pCPU and per generation (asm/asid.h; docs/design.md,
+ * "ASIDs and stale translations"): a vCPU keeps its ASID only while it
+ * stays on the pCPU that gave it, so translations it left on a pCPU it
+ * moved away from, or a destroyed domain left anywhere, are never run
+ * with again before that pCPU's next whole-TLB flush.  A vCPU that stays
+ * put gets arch_p2m_flush's flush_tlb at its next entry.  Called on v's
+ * pCPU before it runs v.
+ */
+static void svm_asid_assign(struct vcpu *v, struct pcpu *c)
+{
+	v->arch.vmcb->ctrl.asid = asid_assign(&c->asids, c->id, &v->arch.asid);
+}
+
 void arch_run_vcpu(struct vcpu *v, uint64_t until)
 {
 	struct pcpu *c = this_cpu();
 
 	c->current = v;
 	__atomic_store_n(&v->arch.running_on, (int)c->id, __ATOMIC_RELEASE);
+	svm_asid_assign(v, c);
 	svm_switch_in(v);
 	while (!c->need_resched && !__atomic_load_n(&v->pause_flags, __ATOMIC_ACQUIRE)) {
 		uint64_t now = now_ns();
@@ -366,7 +382,8 @@ void arch_run_vcpu(struct vcpu *v, uint64_t until)
 		 * flusher either sees in_guest and waits, or we see its flag
 		 * (arch_p2m_flush). */
 		__atomic_store_n(&v->arch.in_guest, true, __ATOMIC_SEQ_CST);
-		if (__atomic_exchange_n(&v->arch.flush_tlb, false, __ATOMIC_SEQ_CST))
+		if (__atomic_exchange_n(&v->arch.flush_tlb, false, __ATOMIC_SEQ_CST) |
+		    asid_take_flush(&c->asids))
 			v->arch.vmcb->ctrl.tlb_control = TLB_CONTROL_FLUSH_ALL;
 		/* IF must be set for physical interrupts to exit the guest
 		 * (V_INTR_MASKING), but with GIF clear first: an interrupt that

@@ -55,6 +55,17 @@ static void host_fpu_init(void)
 		  ((c & (1u << 26)) ? CR4_OSXSAVE : 0));
 }
 
+/* ASIDs a guest pCPU hands out: 1 .. NASID-1 (CPUID 0x8000000a EBX; ASID 0
+ * is the host's, APM vol. 2 sec. 15.16).  dom0's ASID 1 is on pCPU0 only,
+ * where no guest runs. */
+static void asid_init(struct pcpu *c)
+{
+	uint32_t a, b, cx, d;
+
+	cpuid_count(0x8000000a, 0, &a, &b, &cx, &d);
+	asid_pool_init(&c->asids, b);
+}
+
 void svm_cpu_init(struct pcpu *c)
 {
 	c->hsave_pa = alloc_pages(1, 1);
@@ -62,8 +73,10 @@ void svm_cpu_init(struct pcpu *c)
 	if (!c->hsave_pa || !c->host_state_pa)
 		panic("svm: out of memory for CPU%u's host state", c->id);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	if (c->id != 0)
+	if (c->id != 0) {
 		host_fpu_init();
+		asid_init(c);
+	}
 	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
 	/* FS/GS/TR/LDTR and the syscall MSRs as they are now: restored by
 	 * VMLOAD after every #VMEXIT. */

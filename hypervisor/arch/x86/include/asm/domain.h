@@ -3,6 +3,7 @@
 #define ASM_DOMAIN_H
 
 #include <keel/types.h>
+#include <asm/asid.h>
 #include <asm/pagetable.h>
 
 struct vmcb;
@@ -38,6 +39,7 @@ struct arch_vcpu {
 	 * pCPU (svm/guest.c, svm_switch_in/out). */
 	uint64_t dr[4];               /* DR0-DR3 */
 	uint32_t pkru;
+	struct asid_hold asid;        /* guests only: its ASID (asm/asid.h) */
 };
 
 #endif
