@@ -335,6 +335,180 @@ static void check_calls(void)
 			      KEEL_CONSOLEIO_MAX + 1), KEEL_EINVAL);
 }
 
+/* ---- CPU state: instructions and registers a guest must not use to
+ * reach the hypervisor or another guest (docs/design.md, "What a guest's
+ * VMCB intercepts, and why"). ---- */
+
+#define MSR_EFER        0xc0000080u
+#define EFER_LMSLE      (1ull << 13)
+#define EFER_FFXSR      (1ull << 14)
+#define EFER_TCE        (1ull << 15)
+#define LX1_ECX_TCE     (1u << 17)
+#define LX1_EDX_FFXSR   (1u << 25)
+#define L7_ECX_PKU      (1u << 3)
+#define CR4_PKE         (1ull << 22)
+#define DR6_BS          (1ull << 14)
+#define VEC_DB          1
+#define VEC_GP          13
+#define DR_POISON       0x5eed0000ull   /* + n: left in DRn for the next guest */
+#define PKRU_POISON     0x55555554u     /* every key but 0 access-disabled */
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
+}
+
+static uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return lo | ((uint64_t)hi << 32);
+}
+
+/* The vector the write raised, or -1. */
+static int try_wrmsr(uint32_t msr, uint64_t val)
+{
+	trap_expect(2);
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)val),
+			 "d"((uint32_t)(val >> 32)) : "memory");
+	return trap_expect_end();
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	uint64_t end = time_now_ns() + ms * NS_PER_MS;
+
+	hc_set_timer(end);
+	while (time_now_ns() < end)
+		kernel_wait(end);
+}
+
+/* One EFER bit: #GP unless CPUID shows its feature (and then the write
+ * takes, and is undone). */
+static void efer_bit(const char *name, uint64_t bit, int offered)
+{
+	uint64_t cur = rdmsr(MSR_EFER);
+	int v = try_wrmsr(MSR_EFER, cur | bit);
+
+	if (offered) {
+		result(name, v == -1, v, "no fault (CPUID shows the feature)");
+		try_wrmsr(MSR_EFER, cur);
+	} else {
+		result(name, v == VEC_GP, v, "#GP (13): CPUID does not show it");
+	}
+}
+
+/* Finding 6 of issue 11: EFER bits beyond CPUID made the next VMRUN fail
+ * (FFXSR is accepted by QEMU's VMRUN, so it comes first: a FAIL line
+ * rather than a crash). */
+static void check_efer(void)
+{
+	uint32_t r[4];
+	uint64_t cur = rdmsr(MSR_EFER);
+	int v;
+
+	cpuid(0x80000001, 0, r);
+	v = try_wrmsr(MSR_EFER, cur);
+	result("efer_rewrite_same_ok", v == -1, v, "no fault");
+	efer_bit("efer_ffxsr_gp_unless_cpuid", EFER_FFXSR, !!(r[3] & LX1_EDX_FFXSR));
+	efer_bit("efer_tce_gp_unless_cpuid", EFER_TCE, !!(r[2] & LX1_ECX_TCE));
+	efer_bit("efer_lmsle_gp", EFER_LMSLE, 0);
+	result("efer_unchanged", rdmsr(MSR_EFER) == cur, (long)rdmsr(MSR_EFER),
+	       "EFER as before");
+}
+
+/* Finding 3: #DB is intercepted and must still reach the guest as its own
+ * single-step trap, DR6.BS set, RIP past the stepped instruction. */
+static void check_debug_exceptions(void)
+{
+	uint64_t dr6;
+	int v;
+
+	trap_expect(0);
+	__asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq; nop" ::: "memory", "cc");
+	v = trap_expect_end();
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	result("db_single_step_reflected", v == VEC_DB, v, "#DB (1)");
+	result("db_dr6_bs", (dr6 & DR6_BS) != 0, (long)dr6, "DR6.BS set");
+	__asm__ volatile("mov %0, %%dr6" : : "r"(0xffff0ff0ull));
+}
+
+static void read_drs(uint64_t dr[4])
+{
+	__asm__ volatile("mov %%dr0, %0" : "=r"(dr[0]));
+	__asm__ volatile("mov %%dr1, %0" : "=r"(dr[1]));
+	__asm__ volatile("mov %%dr2, %0" : "=r"(dr[2]));
+	__asm__ volatile("mov %%dr3, %0" : "=r"(dr[3]));
+}
+
+static uint32_t rdpkru(void)
+{
+	uint32_t pkru, edx;
+
+	__asm__ volatile("rdpkru" : "=a"(pkru), "=d"(edx) : "c"(0));
+	return pkru;
+}
+
+static void wrpkru(uint32_t pkru)
+{
+	__asm__ volatile("wrpkru" : : "a"(pkru), "c"(0), "d"(0) : "memory");
+}
+
+/* Finding 7: what one guest leaves in the pCPU must not reach the next.
+ * The first checks expect the reset values; this guest then leaves poison
+ * behind (and checks it keeps its own across a sleep) for a second
+ * hostile guest on the same pCPU to find, as test_domains.py runs it. */
+static void check_leftover_state(void)
+{
+	uint64_t dr[4], cr4;
+	uint32_t r[4];
+	int v, ok = 1;
+
+	read_drs(dr);
+	for (int i = 0; i < 4; i++)
+		ok &= dr[i] == 0;
+	result("dr0_3_clean_at_start", ok, (long)(dr[0] | dr[1] | dr[2] | dr[3]),
+	       "0 in DR0-DR3");
+	__asm__ volatile("mov %0, %%dr0" : : "r"(DR_POISON + 0));
+	__asm__ volatile("mov %0, %%dr1" : : "r"(DR_POISON + 1));
+	__asm__ volatile("mov %0, %%dr2" : : "r"(DR_POISON + 2));
+	__asm__ volatile("mov %0, %%dr3" : : "r"(DR_POISON + 3));
+
+	cpuid(7, 0, r);
+	if (r[2] & L7_ECX_PKU) {
+		__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_PKE));
+		v = (int)rdpkru();
+		result("pkru_clean_at_start", v == 0, v, "0 (the reset value)");
+		wrpkru(PKRU_POISON);
+	} else {
+		printk("hostile: no PKU in CPUID: no PKRU to leak\n");
+	}
+
+	sleep_ms(20);
+	read_drs(dr);
+	ok = 1;
+	for (int i = 0; i < 4; i++)
+		ok &= dr[i] == DR_POISON + (uint64_t)i;
+	result("dr0_3_kept_across_sleep", ok, (long)dr[0], "our own DR0-DR3");
+	if (r[2] & L7_ECX_PKU)
+		result("pkru_kept_across_sleep", rdpkru() == PKRU_POISON,
+		       (long)rdpkru(), "our own PKRU");
+
+	/* The host's performance counters are not the guest's to read. */
+	trap_expect(2);
+	__asm__ volatile("rdpmc" : : "c"(0) : "rax", "rdx", "memory");
+	v = trap_expect_end();
+	result("rdpmc_gp", v == VEC_GP, v, "#GP (13)");
+	/* WBINVD exits and is dropped: the guest sees an ordinary no-op. */
+	trap_expect(2);
+	__asm__ volatile("wbinvd" ::: "memory");
+	v = trap_expect_end();
+	result("wbinvd_no_fault", v == -1, v, "no fault");
+}
+
 static void check_alive(void)
 {
 	uint64_t before = time_timer_events();
@@ -363,6 +537,9 @@ int guest_main(const char *cmdline)
 	check_upcall_vector();
 	check_grants();
 	check_memory();
+	check_debug_exceptions();
+	check_leftover_state();
+	check_efer();
 	check_alive();
 	printk("hostile: %u passed, %u failed\n", passed, failed);
 	for (;;)

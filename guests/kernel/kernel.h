@@ -73,6 +73,15 @@ struct trap_frame {
 void traps_init(void);
 /* Load an empty IDT: the next exception escalates to a triple fault. */
 void traps_disable(void);
+/* Expect an exception from the next instruction, for tests that break the
+ * rules on purpose: trap_expect(len) arms a one-shot catch; the next
+ * exception (vector < 32) is recorded instead of being fatal, RIP skips
+ * len bytes (0 for a trap, whose RIP is already past the instruction) and
+ * RFLAGS.TF is cleared.  trap_expect_end() disarms and returns the vector
+ * taken, or -1 for none; trap_expect_error() is its error code. */
+void trap_expect(unsigned int len);
+int trap_expect_end(void);
+uint64_t trap_expect_error(void);
 /* Nesting depth of upcall handling (0 in main context). */
 extern volatile unsigned int irq_depth;
 

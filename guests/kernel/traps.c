@@ -29,6 +29,9 @@ extern char trap_upcall[];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 volatile unsigned int irq_depth;
 static int in_fatal;
+static volatile int expect_armed, expect_vector = -1;
+static volatile unsigned int expect_len;
+static volatile uint64_t expect_error;
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
@@ -103,9 +106,36 @@ static void __attribute__((noreturn)) fatal_exception(struct trap_frame *f)
 	hc_shutdown(KEEL_SHUTDOWN_crash);
 }
 
+void trap_expect(unsigned int len)
+{
+	expect_len = len;
+	expect_vector = -1;
+	expect_error = 0;
+	__atomic_store_n(&expect_armed, 1, __ATOMIC_SEQ_CST);
+}
+
+int trap_expect_end(void)
+{
+	__atomic_store_n(&expect_armed, 0, __ATOMIC_SEQ_CST);
+	return expect_vector;
+}
+
+uint64_t trap_expect_error(void)
+{
+	return expect_error;
+}
+
 /* Called by traps_asm.S with interrupts off (interrupt gates). */
 void trap_dispatch(struct trap_frame *f)
 {
+	if (f->vector < 32 && expect_armed) {
+		expect_armed = 0;
+		expect_vector = (int)f->vector;
+		expect_error = f->error;
+		f->rip += expect_len;
+		f->rflags &= ~0x100ull;         /* TF */
+		return;
+	}
 	if (f->vector == UPCALL_VECTOR) {
 		irq_depth++;
 		evtchn_do_upcall();

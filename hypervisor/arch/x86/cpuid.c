@@ -3,6 +3,7 @@
  * APM vol. 3 appendix E).
  */
 #include <asm/cpuid.h>
+#include <asm/msr.h>
 #include <asm/page.h>
 #include <public/keel.h>
 
@@ -16,6 +17,11 @@
 #define L7_ECX_LA57       (1u << 16)
 #define LX1_ECX_SVM       (1u << 2)
 #define LX1_ECX_MONITORX  (1u << 29)
+#define LX1_ECX_TCE       (1u << 17)
+#define LX1_EDX_SYSCALL   (1u << 11)
+#define LX1_EDX_NX        (1u << 20)
+#define LX1_EDX_FFXSR     (1u << 25)
+#define LX1_EDX_LM        (1u << 29)
 
 void cpuid_policy(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4,
 		  struct cpuid_regs *r)
@@ -63,4 +69,21 @@ void cpuid_policy(uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4,
 	default:
 		break;
 	}
+}
+
+uint64_t cpuid_efer_allowed(uint32_t ext_ecx, uint32_t ext_edx)
+{
+	uint64_t mask = 0;
+
+	if (ext_edx & LX1_EDX_SYSCALL)
+		mask |= EFER_SCE;
+	if (ext_edx & LX1_EDX_LM)
+		mask |= EFER_LME | EFER_LMA;
+	if (ext_edx & LX1_EDX_NX)
+		mask |= EFER_NXE;
+	if (ext_edx & LX1_EDX_FFXSR)
+		mask |= EFER_FFXSR;
+	if (ext_ecx & LX1_ECX_TCE)
+		mask |= EFER_TCE;
+	return mask;
 }

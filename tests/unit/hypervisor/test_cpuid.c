@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <asm/cpuid.h>
+#include <asm/msr.h>
 #include <asm/page.h>
 #include <public/keel.h>
 
@@ -195,12 +196,66 @@ START_TEST(unrelated_leaves_unchanged)
 }
 END_TEST
 
+/* --- EFER bits a guest may set (cpuid_efer_allowed) --- */
+
+#define LX1_ECX_TCE     (1u << 17)
+#define LX1_EDX_SYSCALL (1u << 11)
+#define LX1_EDX_NX      (1u << 20)
+#define LX1_EDX_FFXSR   (1u << 25)
+#define LX1_EDX_LM      (1u << 29)
+
+START_TEST(efer_nothing_without_cpuid)
+{
+	ck_assert_uint_eq(cpuid_efer_allowed(0, 0), 0);
+}
+END_TEST
+
+START_TEST(efer_never_lmsle_or_svme)
+{
+	uint64_t m = cpuid_efer_allowed(ALL, ALL);
+
+	ck_assert_uint_eq(m & EFER_LMSLE, 0);
+	ck_assert_uint_eq(m & EFER_SVME, 0);
+	ck_assert_uint_eq(m, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE |
+			     EFER_FFXSR | EFER_TCE);
+}
+END_TEST
+
+/* QEMU 7.2's -cpu max: SYSCALL, NX, LM; no FFXSR, no TCE. */
+START_TEST(efer_qemu_max_no_ffxsr_tce)
+{
+	uint64_t m = cpuid_efer_allowed(0, LX1_EDX_SYSCALL | LX1_EDX_NX |
+					   LX1_EDX_LM);
+
+	ck_assert_uint_eq(m, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE);
+}
+END_TEST
+
+static const struct { uint32_t ecx, edx; uint64_t efer; } efer_bits[] = {
+	{ 0, LX1_EDX_SYSCALL, EFER_SCE },
+	{ 0, LX1_EDX_LM, EFER_LME | EFER_LMA },
+	{ 0, LX1_EDX_NX, EFER_NXE },
+	{ 0, LX1_EDX_FFXSR, EFER_FFXSR },
+	{ LX1_ECX_TCE, 0, EFER_TCE },
+};
+
+START_TEST(efer_each_bit_follows_its_feature)
+{
+	ck_assert_uint_eq(cpuid_efer_allowed(efer_bits[_i].ecx, efer_bits[_i].edx),
+			  efer_bits[_i].efer);
+	ck_assert_uint_eq(cpuid_efer_allowed(ALL & ~efer_bits[_i].ecx,
+					     ALL & ~efer_bits[_i].edx) & efer_bits[_i].efer,
+			  0);
+}
+END_TEST
+
 static Suite *cpuid_suite(void)
 {
 	Suite *s = suite_create("cpuid");
 	TCase *std = tcase_create("standard");
 	TCase *svm = tcase_create("svm");
 	TCase *hv = tcase_create("hypervisor");
+	TCase *efer = tcase_create("efer");
 
 	tcase_add_test(std, leaf1_sets_hypervisor_bit);
 	tcase_add_test(std, leaf1_hides_monitor_vmx_x2apic_tsc_deadline);
@@ -225,6 +280,13 @@ static Suite *cpuid_suite(void)
 	tcase_add_loop_test(hv, other_hypervisor_leaves_zero, 0,
 			    sizeof(unused_hv_leaves) / sizeof(unused_hv_leaves[0]));
 	suite_add_tcase(s, hv);
+
+	tcase_add_test(efer, efer_nothing_without_cpuid);
+	tcase_add_test(efer, efer_never_lmsle_or_svme);
+	tcase_add_test(efer, efer_qemu_max_no_ffxsr_tce);
+	tcase_add_loop_test(efer, efer_each_bit_follows_its_feature, 0,
+			    sizeof(efer_bits) / sizeof(efer_bits[0]));
+	suite_add_tcase(s, efer);
 	return s;
 }
 

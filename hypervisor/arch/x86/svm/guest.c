@@ -5,9 +5,11 @@
  * A guest is untrusted.  Everything that could reach beyond its own
  * memory and CPU time is intercepted: I/O ports (none exist for it), all
  * MSRs but those VMLOAD/VMSAVE switch anyway, the SVM instructions,
- * XSETBV, INVD, MONITOR/MWAIT, HLT (it blocks the vCPU), physical
- * interrupts and NMIs (the pCPU's), and shutdown.  A nested page fault or
- * a triple fault crashes the domain, never the hypervisor.
+ * XSETBV, INVD, WBINVD, RDPMC, MONITOR/MWAIT, HLT (it blocks the vCPU),
+ * #DB and #AC (XSA-156), physical interrupts and NMIs (the pCPU's), and
+ * shutdown.  State no VMCB holds and no intercept hides -- DR0-DR3, PKRU --
+ * is switched with the vCPU.  A nested page fault or a triple fault
+ * crashes the domain, never the hypervisor.
  */
 #include <asm/svm.h>
 #include <asm/svm/vmcb.h>
@@ -108,17 +110,23 @@ int arch_vcpu_init(struct vcpu *v)
 	v->arch.fpu->bytes[25] = 0x1f;
 
 	vmcb = v->arch.vmcb = phys_to_virt(v->arch.vmcb_pa);
+	vmcb->ctrl.intercept_exceptions = INTERCEPT_EXC(VEC_DB) |
+					  INTERCEPT_EXC(VEC_AC);
+	/* RDPMC would read the host's counters (#GP: no PMU is offered);
+	 * WBINVD would stall every CPU's caches at a guest's whim (a no-op:
+	 * a guest has no device to be coherent with). */
 	vmcb->ctrl.intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI |
 		INTERCEPT_CPUID | INTERCEPT_HLT | INTERCEPT_INVLPGA |
 		INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN |
-		INTERCEPT_INVD;
+		INTERCEPT_INVD | INTERCEPT_RDPMC;
 	vmcb->ctrl.intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
 		INTERCEPT_VMLOAD | INTERCEPT_VMSAVE | INTERCEPT_STGI |
 		INTERCEPT_CLGI | INTERCEPT_SKINIT | INTERCEPT_XSETBV |
-		INTERCEPT_MONITOR | INTERCEPT_MWAIT;
+		INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_WBINVD;
 	vmcb->ctrl.iopm_base_pa = guest_iopm;
 	vmcb->ctrl.msrpm_base_pa = d->arch.msrpm;
-	vmcb->ctrl.asid = 1 + d->id;	/* dom0 has 1 */
+	/* The ASID is per pCPU, given at each run (svm_asid_assign). */
+	v->arch.asid = (struct asid_hold){ 0 };
 	/* Physical interrupts stay the host's: they exit (INTR intercept)
 	 * and are masked by the host's IF, not the guest's. */
 	vmcb->ctrl.vintr = V_INTR_MASKING;
@@ -244,7 +252,15 @@ static void guest_vmexit(struct vcpu *v)
 		handle_xsetbv(v);
 		break;
 	case VMEXIT_INVD:
+	case VMEXIT_WBINVD:
 		vmcb->save.rip += 2;	/* no caches to throw away */
+		break;
+	case VMEXIT_RDPMC:
+		svm_inject_exception(v, VEC_GP, true, 0);
+		break;
+	case VMEXIT_EXCP_BASE + VEC_DB:
+	case VMEXIT_EXCP_BASE + VEC_AC:
+		svm_reflect_exception(v, (unsigned)(code - VMEXIT_EXCP_BASE));
 		break;
 	case VMEXIT_NPF:
 		snprintf(why, sizeof(why), "access to gpa 0x%lx outside its memory at rip 0x%lx",
@@ -289,15 +305,54 @@ static void prepare_upcall(struct vcpu *v)
 	vmcb->ctrl.vintr = vintr;
 }
 
-static void fpu_switch_in(struct vcpu *v)
+/*
+ * The vCPU's state that VMRUN does not switch: FPU/SSE and XCR0, DR0-DR3
+ * (DR6/DR7 are in the VMCB; DR0-DR3 are not, and are not intercepted),
+ * and PKRU (a guest may set CR4.PKE, which is not intercepted; PKRU is in
+ * neither the VMCB nor FXSAVE).  Each vCPU on a pCPU loads its own, so
+ * nothing one guest leaves there reaches the next (APM vol. 2 sec. 15.5.1
+ * lists what VMRUN saves and loads).  The hypervisor itself uses none of
+ * them: after #VMEXIT the host's DR7 enables no breakpoint, and PKRU
+ * applies to user pages only.  Once per run of the vCPU, not per exit.
+ */
+static void svm_switch_in(struct vcpu *v)
 {
 	__asm__ volatile("fxrstor64 %0" : : "m"(*v->arch.fpu));
 	xcr0_load(v->arch.xcr0);
+	__asm__ volatile("mov %0, %%dr0" : : "r"(v->arch.dr[0]));
+	__asm__ volatile("mov %0, %%dr1" : : "r"(v->arch.dr[1]));
+	__asm__ volatile("mov %0, %%dr2" : : "r"(v->arch.dr[2]));
+	__asm__ volatile("mov %0, %%dr3" : : "r"(v->arch.dr[3]));
+	if (read_cr4() & CR4_PKE)
+		__asm__ volatile("wrpkru" : : "a"(v->arch.pkru), "c"(0), "d"(0));
 }
 
-static void fpu_switch_out(struct vcpu *v)
+static void svm_switch_out(struct vcpu *v)
 {
 	__asm__ volatile("fxsave64 %0" : "=m"(*v->arch.fpu));
+	__asm__ volatile("mov %%dr0, %0" : "=r"(v->arch.dr[0]));
+	__asm__ volatile("mov %%dr1, %0" : "=r"(v->arch.dr[1]));
+	__asm__ volatile("mov %%dr2, %0" : "=r"(v->arch.dr[2]));
+	__asm__ volatile("mov %%dr3, %0" : "=r"(v->arch.dr[3]));
+	if (read_cr4() & CR4_PKE) {
+		uint32_t edx;
+
+		__asm__ volatile("rdpkru" : "=a"(v->arch.pkru), "=d"(edx) : "c"(0));
+	}
+}
+
+/*
+ * ASIDs are per pCPU and per generation (asm/asid.h; docs/design.md,
+ * "ASIDs and stale translations"): a vCPU keeps its ASID only while it
+ * stays on the pCPU that gave it, so translations it left on a pCPU it
+ * moved away from, or a destroyed domain left anywhere, are never run
+ * with again before that pCPU's next whole-TLB flush.  A vCPU that stays
+ * put gets arch_p2m_flush's flush_tlb at its next entry.  Called on v's
+ * pCPU before it runs v.
+ */
+static void svm_asid_assign(struct vcpu *v, struct pcpu *c)
+{
+	v->arch.vmcb->ctrl.asid = asid_assign(&c->asids, c->id, &v->arch.asid);
 }
 
 void arch_run_vcpu(struct vcpu *v, uint64_t until)
@@ -306,7 +361,8 @@ void arch_run_vcpu(struct vcpu *v, uint64_t until)
 
 	c->current = v;
 	__atomic_store_n(&v->arch.running_on, (int)c->id, __ATOMIC_RELEASE);
-	fpu_switch_in(v);
+	svm_asid_assign(v, c);
+	svm_switch_in(v);
 	while (!c->need_resched && !__atomic_load_n(&v->pause_flags, __ATOMIC_ACQUIRE)) {
 		uint64_t now = now_ns();
 
@@ -326,7 +382,8 @@ void arch_run_vcpu(struct vcpu *v, uint64_t until)
 		 * flusher either sees in_guest and waits, or we see its flag
 		 * (arch_p2m_flush). */
 		__atomic_store_n(&v->arch.in_guest, true, __ATOMIC_SEQ_CST);
-		if (__atomic_exchange_n(&v->arch.flush_tlb, false, __ATOMIC_SEQ_CST))
+		if (__atomic_exchange_n(&v->arch.flush_tlb, false, __ATOMIC_SEQ_CST) |
+		    asid_take_flush(&c->asids))
 			v->arch.vmcb->ctrl.tlb_control = TLB_CONTROL_FLUSH_ALL;
 		/* IF must be set for physical interrupts to exit the guest
 		 * (V_INTR_MASKING), but with GIF clear first: an interrupt that
@@ -345,7 +402,7 @@ void arch_run_vcpu(struct vcpu *v, uint64_t until)
 	}
 	lapic_timer_oneshot(0);
 	c->timer_armed = 0;
-	fpu_switch_out(v);
+	svm_switch_out(v);
 	__atomic_store_n(&v->arch.running_on, -1, __ATOMIC_RELEASE);
 	c->current = NULL;
 }
@@ -361,6 +418,48 @@ void arch_idle_until(uint64_t until)
 	cli();
 }
 
+/*
+ * A wait for another pCPU ends: that pCPU leaves guest mode at its next
+ * exit, and every guest exits within its slice (its deadline timer is
+ * armed before each entry, physical interrupts and NMIs exit, and #DB/#AC
+ * -- which could otherwise be delivered in a loop without an exit,
+ * XSA-156 -- are intercepted).  Each wait is still bounded: logged every
+ * WAIT_LOG_NS, and a pCPU that has not answered for WAIT_PANIC_NS is
+ * wedged.  The waiter cannot go on without it (it would free or reuse
+ * memory that pCPU may still reach), so that is a panic naming the pCPU,
+ * never a silent hang of pCPU0 and dom0.
+ */
+#define WAIT_LOG_NS   1000000000ull		/* 1 s */
+#define WAIT_PANIC_NS 30000000000ull		/* 30 s */
+
+struct bounded_wait {
+	uint64_t start, next_log;
+	const char *what;
+	unsigned cpu;
+};
+
+static void wait_begin(struct bounded_wait *w, const char *what, unsigned cpu)
+{
+	w->start = now_ns();
+	w->next_log = w->start + WAIT_LOG_NS;
+	w->what = what;
+	w->cpu = cpu;
+}
+
+static void wait_check(struct bounded_wait *w)
+{
+	uint64_t now = now_ns();
+
+	if (now < w->next_log)
+		return;
+	if (now - w->start >= WAIT_PANIC_NS)
+		panic("svm: pCPU%u did not %s within %llu s", w->cpu, w->what,
+		      WAIT_PANIC_NS / 1000000000ull);
+	pr_warn("svm: still waiting for pCPU%u to %s (%lu ms)\n", w->cpu, w->what,
+		(now - w->start) / 1000000);
+	w->next_log = now + WAIT_LOG_NS;
+}
+
 /* Wait until v, if it is in guest mode on pCPU cpu, has left it.  Only
  * guest mode is waited for: a vCPU in the hypervisor may be waiting for a
  * lock our caller holds, and it sees flush_tlb before it enters again. */
@@ -368,13 +467,17 @@ void svm_kick_and_wait(struct vcpu *v, unsigned cpu)
 {
 	struct pcpu *c = &pcpus[cpu];
 	uint64_t seen = __atomic_load_n(&c->exits, __ATOMIC_SEQ_CST);
+	struct bounded_wait w;
 
 	if (!__atomic_load_n(&v->arch.in_guest, __ATOMIC_SEQ_CST))
 		return;
+	wait_begin(&w, "leave guest mode for a TLB flush", cpu);
 	lapic_send_ipi(c->apic_id, ICR_FIXED | VEC_KICK);
 	while (__atomic_load_n(&v->arch.in_guest, __ATOMIC_ACQUIRE) &&
-	       __atomic_load_n(&c->exits, __ATOMIC_ACQUIRE) == seen)
+	       __atomic_load_n(&c->exits, __ATOMIC_ACQUIRE) == seen) {
 		cpu_relax();
+		wait_check(&w);
+	}
 }
 
 void arch_set_picked(struct vcpu *v)
@@ -389,11 +492,14 @@ void arch_set_picked(struct vcpu *v)
 void arch_vcpu_wait_descheduled(struct vcpu *v)
 {
 	unsigned self = this_cpu()->id;
+	struct bounded_wait w;
 
 	for (unsigned cpu = 1; cpu < nr_cpus_online; cpu++) {
 		if (cpu == self)
 			continue;	/* we are in v's own hypercall */
+		wait_begin(&w, "deschedule a vCPU", cpu);
 		while (__atomic_load_n(&pcpus[cpu].picked, __ATOMIC_SEQ_CST) == v) {
+			wait_check(&w);
 			pcpus[cpu].need_resched = true;
 			lapic_send_ipi(pcpus[cpu].apic_id, ICR_FIXED | VEC_KICK);
 			for (int i = 0; i < 10000 &&

@@ -7,6 +7,7 @@
  * LAPIC at its current address).
  */
 #include <asm/svm.h>
+#include <asm/cpuid.h>
 #include <asm/svm/vmcb.h>
 #include <asm/msr.h>
 #include <asm/x86.h>
@@ -68,15 +69,19 @@ paddr_t svm_dom0_msrpm(void)
 	return pa;
 }
 
-#define EFER_ALLOWED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | \
-		      EFER_LMSLE | EFER_FFXSR | EFER_TCE)
-
-/* Returns false to make the access #GP, as hardware would. */
+/* Returns false to make the access #GP, as hardware would.  Only the bits
+ * whose feature the guest's own CPUID shows may be set (a reserved bit
+ * #GPs on hardware: APM vol. 2 sec. 3.1.7); anything more would make the
+ * next VMRUN fail its consistency check (sec. 15.5.1) or enable a
+ * feature the guest was not offered.  SVME is accepted as written and
+ * kept set either way. */
 static bool efer_write(struct vmcb *vmcb, uint64_t val)
 {
 	uint64_t cur = vmcb->save.efer;
+	struct cpuid_regs r;
 
-	if (val & ~(EFER_ALLOWED | EFER_SVME))
+	guest_cpuid(0x80000001, 0, vmcb->save.cr4, &r);
+	if (val & ~(cpuid_efer_allowed(r.ecx, r.edx) | EFER_SVME))
 		return false;
 	/* LME may not change while paging is on (APM vol. 2 sec. 14.6). */
 	if ((vmcb->save.cr0 & (1ull << 31)) && ((val ^ cur) & EFER_LME))

@@ -33,16 +33,37 @@ const char *svm_unsupported_reason(void)
 	return NULL;
 }
 
+#define L7_ECX_PKU  (1u << 3)    /* leaf 7 ECX */
+
 /* Guest pCPUs switch guests' FPU state with FXSAVE/FXRSTOR and XCR0 with
- * XSETBV: enable both (the hypervisor itself never uses the FPU).  pCPU0's
- * control registers in this respect are dom0's business. */
+ * XSETBV: enable both (the hypervisor itself never uses the FPU).  With
+ * PKU, CR4.PKE lets the host switch each guest's PKRU with RDPKRU/WRPKRU:
+ * a guest can set its own CR4.PKE whatever CPUID says, and PKRU is in
+ * neither the VMCB nor FXSAVE.  PKRU never limits the hypervisor: it
+ * applies to user pages only and the host maps none (APM vol. 2,
+ * "Memory Protection Keys").  pCPU0's control registers in this respect
+ * are dom0's business. */
 static void host_fpu_init(void)
 {
 	uint32_t a, b, c, d;
+	uint64_t pke;
 
+	cpuid_count(7, 0, &a, &b, &c, &d);
+	pke = (c & L7_ECX_PKU) ? CR4_PKE : 0;
 	cpuid_count(1, 0, &a, &b, &c, &d);
-	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT |
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | pke |
 		  ((c & (1u << 26)) ? CR4_OSXSAVE : 0));
+}
+
+/* ASIDs a guest pCPU hands out: 1 .. NASID-1 (CPUID 0x8000000a EBX; ASID 0
+ * is the host's, APM vol. 2 sec. 15.16).  dom0's ASID 1 is on pCPU0 only,
+ * where no guest runs. */
+static void asid_init(struct pcpu *c)
+{
+	uint32_t a, b, cx, d;
+
+	cpuid_count(0x8000000a, 0, &a, &b, &cx, &d);
+	asid_pool_init(&c->asids, b);
 }
 
 void svm_cpu_init(struct pcpu *c)
@@ -52,8 +73,10 @@ void svm_cpu_init(struct pcpu *c)
 	if (!c->hsave_pa || !c->host_state_pa)
 		panic("svm: out of memory for CPU%u's host state", c->id);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	if (c->id != 0)
+	if (c->id != 0) {
 		host_fpu_init();
+		asid_init(c);
+	}
 	wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
 	/* FS/GS/TR/LDTR and the syscall MSRs as they are now: restored by
 	 * VMLOAD after every #VMEXIT. */
@@ -86,7 +109,10 @@ int svm_dom0_vcpu_init(struct vcpu *v, const struct dom0_entry *e)
 
 	/* Intercept what safety needs: the SVM instructions (answered with
 	 * #UD), CPUID, the MSRs in the permission map, nested page faults,
-	 * shutdown, and NMIs (how another pCPU reaches pCPU0). */
+	 * shutdown, NMIs (how another pCPU reaches pCPU0), and #DB and #AC,
+	 * which are given straight back (svm_reflect_exception: XSA-156). */
+	vmcb->ctrl.intercept_exceptions = INTERCEPT_EXC(VEC_DB) |
+					  INTERCEPT_EXC(VEC_AC);
 	vmcb->ctrl.intercept_misc1 = INTERCEPT_NMI | INTERCEPT_CPUID |
 				     INTERCEPT_MSR | INTERCEPT_SHUTDOWN |
 				     INTERCEPT_INVLPGA;

@@ -38,6 +38,38 @@ void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 	vmcb->ctrl.eventinj = ev;
 }
 
+/*
+ * #DB and #AC are intercepted in every VMCB, dom0's included, only so that
+ * no guest can make the CPU deliver one of them in an endless loop inside
+ * guest mode, with no #VMEXIT for an interrupt to end (Xen's XSA-156: an
+ * #AC or #DB raised while delivering itself, e.g. through an IDT or stack
+ * that faults again).  With the intercept each delivery is one exit, and
+ * the pCPU's timer and kicks still get through.  The exception goes
+ * straight back to the guest as the CPU would have delivered it:
+ *  - #DB: the CPU has written DR6 into the VMCB before the exit, and the
+ *    saved RIP is where delivery would have pushed it (past the
+ *    instruction for a trap, at it for a fault); no error code.
+ *  - #AC: a fault at the saved RIP, error code 0 (APM vol. 2 sec. 8.2.17).
+ * Both are "benign" for double-fault purposes (APM vol. 2 sec. 8.2.9): an
+ * exception whose delivery they interrupted is dropped and they are
+ * delivered instead, as hardware does (a fault re-occurs on return).  An
+ * interrupted NMI or interrupt is kept instead and the #DB/#AC dropped: a
+ * fault re-occurs, a lost single-step trap is the guest's loss only.
+ */
+void svm_reflect_exception(struct vcpu *v, unsigned vector)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	uint64_t ev = vmcb->ctrl.eventinj;
+
+	if ((ev & EVENT_VALID) && (ev & (7u << 8)) != EVENT_TYPE_EXCEPTION &&
+	    (ev & (7u << 8)) != EVENT_TYPE_SOFT)
+		return;
+	ev = vector | EVENT_TYPE_EXCEPTION | EVENT_VALID;
+	if (vector == VEC_AC)
+		ev |= EVENT_ERROR_VALID;	/* error code 0 */
+	vmcb->ctrl.eventinj = ev;
+}
+
 static void advance_rip(struct vcpu *v, unsigned len)
 {
 	v->arch.vmcb->save.rip += len;
@@ -141,6 +173,10 @@ void svm_vmexit(struct vcpu *v)
 		break;
 	case VMEXIT_NMI:
 		handle_nmi(v);
+		break;
+	case VMEXIT_EXCP_BASE + VEC_DB:
+	case VMEXIT_EXCP_BASE + VEC_AC:
+		svm_reflect_exception(v, (unsigned)(code - VMEXIT_EXCP_BASE));
 		break;
 	case VMEXIT_SHUTDOWN:
 		handle_shutdown(v);

@@ -3,6 +3,7 @@
 #define ASM_DOMAIN_H
 
 #include <keel/types.h>
+#include <asm/asid.h>
 #include <asm/pagetable.h>
 
 struct vmcb;
@@ -36,6 +37,11 @@ struct arch_vcpu {
 	volatile bool flush_tlb;      /* flush nested TLB at next VMRUN */
 	volatile int running_on;      /* pCPU running it (arch_run_vcpu), or -1 */
 	volatile bool in_guest;       /* in guest mode right now */
+	/* Guests only: state no VMCB holds, switched with the vCPU on its
+	 * pCPU (svm/guest.c, svm_switch_in/out). */
+	uint64_t dr[4];               /* DR0-DR3 */
+	uint32_t pkru;
+	struct asid_hold asid;        /* guests only: its ASID (asm/asid.h) */
 };
 
 #endif

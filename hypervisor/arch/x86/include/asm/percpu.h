@@ -9,6 +9,7 @@
 
 #include <keel/types.h>
 #include <asm/asm-defs.h>
+#include <asm/asid.h>
 
 #define NR_CPUS 16
 
@@ -42,6 +43,7 @@ struct pcpu {
 	volatile uint64_t exits;       /* #VMEXITs so far (kick-and-wait) */
 	struct vcpu *volatile picked;  /* vCPU the scheduler chose last */
 	volatile uint64_t timer_armed; /* deadline the LAPIC timer holds, 0: none */
+	struct asid_pool asids;        /* guest pCPUs: their ASIDs (asm/asid.h) */
 };
 
 struct cpu_info {

@@ -38,6 +38,9 @@ void svm_vmrun(struct guest_regs *regs, paddr_t vmcb_pa, paddr_t host_state_pa);
 void svm_vmexit(struct vcpu *v);
 void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 			  uint32_t error);
+/* Give an intercepted #DB or #AC (vector) back to the guest as the CPU
+ * would have delivered it (svm/vmexit.c; why they are intercepted). */
+void svm_reflect_exception(struct vcpu *v, unsigned vector);
 void svm_handle_cpuid(struct vcpu *v);
 void svm_handle_vmmcall(struct vcpu *v);
 /* In svm/msr.c: build the MSR permission map for dom0; handle one exit. */

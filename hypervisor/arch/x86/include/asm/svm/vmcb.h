@@ -8,10 +8,16 @@
 
 #include <keel/types.h>
 
+/* Exception intercepts (offset 0x008): one bit per vector. */
+#define VEC_DB                1
+#define VEC_AC                17
+#define INTERCEPT_EXC(vec)    (1u << (vec))
+
 /* Intercept word 3 (offset 0x00c). */
 #define INTERCEPT_INTR        (1u << 0)
 #define INTERCEPT_NMI         (1u << 1)
 #define INTERCEPT_INIT        (1u << 3)
+#define INTERCEPT_RDPMC       (1u << 15)
 #define INTERCEPT_CPUID       (1u << 18)
 #define INTERCEPT_HLT         (1u << 24)
 #define INTERCEPT_INVLPGA     (1u << 26)
@@ -26,6 +32,7 @@
 #define INTERCEPT_STGI        (1u << 4)
 #define INTERCEPT_CLGI        (1u << 5)
 #define INTERCEPT_SKINIT      (1u << 6)
+#define INTERCEPT_WBINVD      (1u << 9)
 #define INTERCEPT_XSETBV      (1u << 13)
 
 /* Exit codes (APM vol. 2 appendix C). */
@@ -33,6 +40,7 @@
 #define VMEXIT_INTR           0x060
 #define VMEXIT_NMI            0x061
 #define VMEXIT_INIT           0x063
+#define VMEXIT_RDPMC          0x06f
 #define VMEXIT_CPUID          0x072
 #define VMEXIT_HLT            0x078
 #define VMEXIT_INVLPGA        0x07a
@@ -46,6 +54,7 @@
 #define VMEXIT_STGI           0x084
 #define VMEXIT_CLGI           0x085
 #define VMEXIT_SKINIT         0x086
+#define VMEXIT_WBINVD         0x089
 #define VMEXIT_XSETBV         0x08d
 #define VMEXIT_NPF            0x400
 #define VMEXIT_INVALID        ((uint64_t)-1)
@@ -68,7 +77,7 @@
 #define NPF_GUEST_PT          (1ull << 33)
 
 #define TLB_CONTROL_NONE      0
-#define TLB_CONTROL_FLUSH_ALL 1
+#define TLB_CONTROL_FLUSH_ALL 1     /* every ASID (APM vol. 2 sec. 15.16.1) */
 
 struct vmcb_seg {
 	uint16_t sel;
