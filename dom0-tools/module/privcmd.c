@@ -7,9 +7,15 @@
  * memory because the hypervisor takes guest-physical addresses of flat
  * buffers, and a user buffer is neither physically contiguous nor pinned.
  * Every buffer is copied in before the call and out after it, so a buffer
- * may be IN, OUT or both without the module knowing which.  Everything the
- * caller controls is checked before any memory is allocated or any
- * hypercall made.
+ * may be IN, OUT or both without the module knowing which.
+ *
+ * The hypervisor writes wherever in dom0's RAM an address argument points,
+ * so no number from user space may reach it as one: privcmd_check.h knows
+ * which arguments of each hypercall are buffers and how many bytes the
+ * hypervisor will use of each, and refuses a request whose scalars and
+ * buffers do not match that, before any memory is allocated or any
+ * hypercall made; the bounced contents are checked again where they hold
+ * dom0 frame numbers (grant copy).
  */
 #include "keel.h"
 
@@ -61,6 +67,11 @@ static long privcmd_hypercall(struct keel_ioctl_hypercall __user *uhc)
 		}
 		arg[i] = __pa(buf[i]);
 	}
+	/* The contents are checked in the module's copy, which user space
+	 * can no longer change. */
+	rc = keel_privcmd_check_bufs(&hc, buf);
+	if (rc)
+		goto out_free_bufs;
 
 	hc.result = keel_hypercall5(hc.op, arg[0], arg[1], arg[2], arg[3],
 				    arg[4]);

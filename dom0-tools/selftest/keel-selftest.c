@@ -17,6 +17,8 @@
 #include <public/errno.h>
 #include <public/version.h>
 #include <public/sysctl.h>
+#include <public/grant_table.h>
+#include <public/memory.h>
 #include <public/dom0/privcmd.h>
 
 static int passed, failed;
@@ -75,6 +77,7 @@ int main(void)
 	struct keel_ioctl_hypercall h;
 	struct keel_version_info vi;
 	struct keel_physinfo pi;
+	struct keel_gnttab_copy gc;
 	int fd, err, rc;
 
 	fd = open(KEEL_PRIVCMD_PATH, O_RDWR);
@@ -125,16 +128,57 @@ int main(void)
 	h.arg[0] = KEEL_SYSCTL_PHYSINFO;
 	h.arg[1] = (uintptr_t)&pi;
 	h.len[1] = sizeof(pi);
-	h.arg[2] = sizeof(pi) + 8;
+	h.arg[2] = sizeof(pi) - 8;
 	check_hc_result(fd, "physinfo_bad_length_einval", &h, -KEEL_EINVAL);
 
-	/* A scalar where a buffer belongs: a guest-physical address the
-	 * hypervisor must refuse rather than write to (page 0 is dom0's, so
-	 * use one far beyond any RAM). */
-	h.arg[1] = 0xfff0000000ull;
+	/* A length past the buffer: the hypervisor would write beyond the
+	 * module's bounce copy, so the module refuses it. */
+	h.arg[2] = sizeof(pi) + 8;
+	check_ioctl_errno(fd, "ioctl_length_past_buffer_einval", &h, EINVAL);
+
+	/* A scalar where a buffer belongs would reach the hypervisor as a
+	 * dom0-physical address, and dom0's RAM is all writable to it: the
+	 * module refuses it, whether the number is dom0 RAM (page 0, which
+	 * Linux keeps for the BIOS) or beyond any RAM. */
+	h.arg[1] = 0;
 	h.len[1] = 0;
 	h.arg[2] = sizeof(pi);
-	check_hc_result(fd, "physinfo_foreign_buffer_efault", &h, -KEEL_EFAULT);
+	check_ioctl_errno(fd, "ioctl_scalar_for_buffer_dom0_ram_einval", &h,
+			  EINVAL);
+	h.arg[1] = 0xfff0000000ull;
+	check_ioctl_errno(fd, "ioctl_scalar_for_buffer_far_einval", &h, EINVAL);
+
+	/* A buffer where the ABI has a scalar. */
+	memset(&h, 0, sizeof(h));
+	h.op = KEEL_HC_version;
+	h.arg[0] = KEEL_VERSION_ABI;
+	h.arg[1] = (uintptr_t)&vi;
+	h.len[1] = sizeof(vi);
+	check_ioctl_errno(fd, "ioctl_buffer_for_scalar_einval", &h, EINVAL);
+
+	/* A grant copy's gfn side is a dom0 frame number: not from user
+	 * space through privcmd (gntdev's copy names pinned pages). */
+	memset(&h, 0, sizeof(h));
+	memset(&gc, 0, sizeof(gc));
+	gc.source.ref_or_gfn = 0;
+	gc.source.domid = KEEL_DOMID_SELF;
+	gc.dest.ref_or_gfn = 0x100000;	/* 4 GiB */
+	gc.dest.domid = KEEL_DOMID_SELF;
+	gc.len = 8;
+	h.op = KEEL_HC_grant_table;
+	h.arg[0] = KEEL_GNTTABOP_copy;
+	h.arg[1] = (uintptr_t)&gc;
+	h.len[1] = sizeof(gc);
+	h.arg[2] = 1;
+	h.arg[3] = sizeof(gc);
+	check_ioctl_errno(fd, "ioctl_grant_copy_gfn_side_einval", &h, EINVAL);
+
+	/* dom0's shared-info page is the module's. */
+	memset(&h, 0, sizeof(h));
+	h.op = KEEL_HC_memory_op;
+	h.arg[0] = KEEL_MEMOP_set_shared_info;
+	h.arg[1] = 0;
+	check_ioctl_errno(fd, "ioctl_set_shared_info_eperm", &h, EPERM);
 
 	memset(&h, 0, sizeof(h));
 	h.op = KEEL_HC_version;
@@ -150,8 +194,10 @@ int main(void)
 
 	memset(&h, 0, sizeof(h));
 	h.op = KEEL_HC_version;
+	h.arg[0] = KEEL_VERSION_INFO;
 	h.arg[1] = 16;          /* an unmapped user address */
-	h.len[1] = 64;
+	h.len[1] = sizeof(vi);
+	h.arg[2] = sizeof(vi);
 	check_ioctl_errno(fd, "ioctl_bad_user_pointer_efault", &h, EFAULT);
 
 	errno = 0;

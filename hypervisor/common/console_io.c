@@ -1,7 +1,9 @@
 /*
  * KEEL_HC_console_io (public/console.h): guest debug output into the
  * hypervisor log, one "(dN) " tag per line, rate-limited per domain so a
- * chatty guest cannot flush everyone else's messages out of the ring.
+ * chatty guest cannot flush everyone else's messages out of the ring.  The
+ * limit counts what reaches the log (tags and line ends included), and its
+ * window lives in struct domain under its own lock.
  */
 #include <keel/domain.h>
 #include <keel/console.h>
@@ -10,36 +12,56 @@
 #include <keel/time.h>
 #include <public/console.h>
 
-#define BURST_BYTES   8192               /* per domain per second */
+#define BURST_BYTES   8192               /* of log, per domain per second */
 #define WINDOW_NS     1000000000ull
+#define TAG_BYTES     9                  /* "(d65535) ", the longest tag */
 
-struct rate {
-	uint64_t window_start;
-	uint64_t bytes;
-	uint64_t dropped;
-};
-
-static struct rate rates[MAX_DOMAINS];
-
-static bool allowed(struct domain *d, uint64_t len)
+/* What writing buf[0, len) puts into the log: each line (each '\n', and a
+ * last unterminated piece) costs its bytes plus a tag and a line end, so a
+ * guest sending newlines is charged for the lines it makes. */
+static uint64_t log_cost(const char *buf, size_t len)
 {
-	struct rate *r = &rates[d->id];
-	uint64_t now = now_ns();
+	uint64_t cost = 0;
+	size_t start = 0;
 
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		cost += TAG_BYTES + (i - start) + 1;
+		start = i + 1;
+	}
+	if (start < len)
+		cost += TAG_BYTES + (len - start) + 1;
+	return cost;
+}
+
+/* Charge `cost` bytes of log to d's window; false if it does not fit (the
+ * len guest bytes are then dropped and counted).  Takes d->console_io.lock;
+ * the report of what the last window dropped is printed after it. */
+static bool allowed(struct domain *d, uint64_t cost, uint64_t len)
+{
+	struct console_io_rate *r = &d->console_io;
+	uint64_t now = now_ns();
+	uint64_t was_dropped = 0;
+	bool ok;
+
+	spin_lock(&r->lock);
 	if (now - r->window_start > WINDOW_NS) {
-		if (r->dropped)
-			pr_warn("(d%u) %lu bytes of console output dropped\n",
-				d->id, r->dropped);
+		was_dropped = r->dropped;
 		r->window_start = now;
 		r->bytes = 0;
 		r->dropped = 0;
 	}
-	if (r->bytes + len > BURST_BYTES) {
+	ok = r->bytes + cost <= BURST_BYTES;
+	if (ok)
+		r->bytes += cost;
+	else
 		r->dropped += len;
-		return false;
-	}
-	r->bytes += len;
-	return true;
+	spin_unlock(&r->lock);
+	if (was_dropped)
+		pr_warn("(d%u) %lu bytes of console output dropped\n", d->id,
+			was_dropped);
+	return ok;
 }
 
 long do_console_io(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
@@ -56,7 +78,7 @@ long do_console_io(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
 	rc = copy_from_guest(v->domain, buf, args[1], len);
 	if (rc)
 		return rc;
-	if (!allowed(v->domain, len))
+	if (!allowed(v->domain, log_cost(buf, len), len))
 		return (long)len;
 	buf[len] = '\0';
 	/* One log line per guest line; control characters become '?'. */

@@ -37,8 +37,10 @@
 #include <keel/lib.h>
 #include <keel/p2m.h>
 #include <keel/page.h>
+#include <keel/rangeset.h>
 #include <keel/xmalloc.h>
 #include <public/grant_table.h>
+#include <public/memory.h>
 
 #define ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct keel_grant_entry_v1))
 #define GNTTAB_CAS_TRIES  16
@@ -426,8 +428,21 @@ static int copy_decode(struct domain *self, const struct keel_gnttab_copy_ptr *p
 	return s->g ? 0 : -ESRCH;
 }
 
-/* The caller's own frame at a gfn, referenced if it is a pool frame (dom0's
- * own RAM never returns to the pool).  0 or -EFAULT. */
+/* Is gfn a page of dom0's own RAM?  dom0's table maps far more than its RAM
+ * 1:1 (up to 512 GiB: MMIO, holes, memory above the hypervisor's 1:1 map),
+ * and the hypervisor must never dereference those: its RAM ranges are the
+ * rule, as for arch_guest_va. */
+static bool dom0_ram_frame(const struct domain *d, uint64_t gfn)
+{
+	uint64_t gpa = gfn << PAGE_SHIFT;
+
+	return gfn < KEEL_MAX_GFN &&
+	       rangeset_contains(&d->ram, gpa, gpa + PAGE_SIZE);
+}
+
+/* The caller's own frame at a gfn: a pool frame (a guest's RAM, or one dom0
+ * maps), referenced; or a page of dom0's own RAM, which never returns to
+ * the pool.  Anything else is -EFAULT.  0 or -EFAULT. */
 static int own_frame(struct domain *self, struct copy_side *s)
 {
 	struct page_info *pg;
@@ -444,7 +459,8 @@ static int own_frame(struct domain *self, struct copy_side *s)
 
 		rc = page_get_ref(s->mfn, owner) ? -EFAULT : 0;
 		s->referenced = !rc;
-	} else if (!rc && !self->privileged) {
+	} else if (!rc && !(self->privileged &&
+			    dom0_ram_frame(self, s->ref_or_gfn))) {
 		rc = -EFAULT;
 	}
 	spin_unlock(&self->lock);

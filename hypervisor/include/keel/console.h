@@ -7,6 +7,17 @@
 #define KEEL_CONSOLE_H
 
 #include <keel/types.h>
+#include <keel/spinlock.h>
+
+/* A domain's console_io rate-limit window (common/console_io.c).  It lives
+ * in struct domain, so a domain created with a reused domid starts with a
+ * full budget; the lock orders its vCPUs' calls. */
+struct console_io_rate {
+	spinlock_t lock;
+	uint64_t window_start;              /* now_ns() when it opened */
+	uint64_t bytes;                     /* log bytes charged in it */
+	uint64_t dropped;                   /* guest bytes dropped in it */
+};
 
 enum log_level { LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 

@@ -11,6 +11,7 @@
 #define KEEL_DOMAIN_H
 
 #include <keel/types.h>
+#include <keel/console.h>
 #include <keel/rangeset.h>
 #include <keel/spinlock.h>
 #include <keel/evtchn.h>
@@ -75,6 +76,7 @@ struct domain {
 	struct evtchn_domain evtchn;
 	struct gnttab_domain gnttab;
 	struct sched_domain sched;
+	struct console_io_rate console_io;
 	struct arch_domain arch;
 	struct vcpu vcpu0;                  /* storage for vcpu[0] */
 };

@@ -922,6 +922,12 @@ START_TEST(copy_into_own_readonly_gfn_efault)
 }
 END_TEST
 
+/* dom0's RAM as the hypervisor knows it: [gfn, gfn + 1) pages. */
+static void dom0_ram(uint64_t gfn)
+{
+	ck_assert_int_eq(rangeset_add(&d0->ram, gfn << 12, (gfn + 1) << 12), 0);
+}
+
 START_TEST(copy_dom0_own_ram_outside_pool_ok)
 {
 	struct keel_gnttab_copy c = { .source = gref(1, REF, 0),
@@ -930,10 +936,47 @@ START_TEST(copy_dom0_own_ram_outside_pool_ok)
 	unsigned f = fake_give(d0, 9, true);
 
 	fake_frame_not_pool(f);
+	dom0_ram(9);
 	grant(REF, 0, DATA_GFN, KEEL_GTF_permit_access);
 	memcpy(gptr(d1, DATA_GFN), "hi", 2);
 	ck_assert_int_eq(copy(d0, c), 0);
 	ck_assert_mem_eq(gptr(d0, 9), "hi", 2);
+}
+END_TEST
+
+/* A dom0 gfn that its table maps but that is not its RAM (MMIO, or the
+ * 1:1 span above the hypervisor's own 1:1 map) is refused, both ways. */
+START_TEST(copy_into_dom0_frame_outside_its_ram_efault)
+{
+	struct keel_gnttab_copy c = { .source = gref(1, REF, 0),
+				      .dest = gfn(9, 0), .len = 2,
+				      .flags = KEEL_GNTCOPY_source_gref };
+	unsigned f = fake_give(d0, 9, true);
+
+	fake_frame_not_pool(f);
+	dom0_ram(8);
+	dom0_ram(10);
+	grant(REF, 0, DATA_GFN, KEEL_GTF_permit_access);
+	memcpy(gptr(d1, DATA_GFN), "hi", 2);
+	ck_assert_int_eq(copy(d0, c), -EFAULT);
+	ck_assert_mem_eq(gptr(d0, 9), "\0\0", 2);
+	ck_assert_uint_eq(entry(REF)->flags, KEEL_GTF_permit_access);
+	ck_assert_uint_eq(fake_page(data_frame)->refs, 0);
+}
+END_TEST
+
+START_TEST(copy_from_dom0_frame_outside_its_ram_efault)
+{
+	struct keel_gnttab_copy c = { .source = gfn(9, 0),
+				      .dest = gref(1, REF, 0), .len = 2,
+				      .flags = KEEL_GNTCOPY_dest_gref };
+	unsigned f = fake_give(d0, 9, true);
+
+	fake_frame_not_pool(f);
+	grant(REF, 0, DATA_GFN, KEEL_GTF_permit_access);
+	memcpy(gptr(d1, DATA_GFN), "hi", 2);
+	ck_assert_int_eq(copy(d0, c), -EFAULT);
+	ck_assert_mem_eq(gptr(d1, DATA_GFN), "hi", 2);
 }
 END_TEST
 
@@ -1067,6 +1110,8 @@ static Suite *gnttab_suite(void)
 	tcase_add_test(tc, copy_own_gfn_not_ram_efault);
 	tcase_add_test(tc, copy_into_own_readonly_gfn_efault);
 	tcase_add_test(tc, copy_dom0_own_ram_outside_pool_ok);
+	tcase_add_test(tc, copy_into_dom0_frame_outside_its_ram_efault);
+	tcase_add_test(tc, copy_from_dom0_frame_outside_its_ram_efault);
 	tcase_add_test(tc, copy_guest_frame_outside_pool_efault);
 	tcase_add_test(tc, copy_racing_granter_eagain);
 	tcase_add_test(tc, init_out_of_memory_enomem);

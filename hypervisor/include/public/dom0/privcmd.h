@@ -7,9 +7,16 @@
  * or a user-space buffer of len[i] bytes (1 .. KEEL_PRIVCMD_BUF_MAX): the
  * module copies it into kernel memory, passes the hypervisor its
  * guest-physical address, and copies it back to user space afterwards.
+ * Which arguments are buffers is the ABI's, not the caller's: each one a
+ * hypercall takes as a gpa must be passed as a buffer, every other as a
+ * scalar, and each size (or count times size) the hypervisor is told must
+ * fit in its buffer; a grant copy names both sides by grant reference.
  * The ioctl returns 0 when the hypercall was made, with the hypercall's own
  * result (>= 0, or a negative KEEL_E* value) in `result`; it fails with -1
- * and errno EFAULT, EINVAL (bad len or pad) or ENOMEM before any hypercall.
+ * and errno EFAULT, EINVAL (bad len or pad, a scalar where the ABI has a
+ * buffer or the other way round, a size past its buffer, a grant copy with
+ * a gfn side), EPERM (memory_op set_shared_info: the module's) or ENOMEM
+ * before any hypercall (docs/dom0.md).
  */
 #ifndef KEEL_PUBLIC_DOM0_PRIVCMD_H
 #define KEEL_PUBLIC_DOM0_PRIVCMD_H
