@@ -33,6 +33,7 @@ struct domd {
 	struct keel_ctl *h;
 	uint8_t handled[KEEL_DOMID_MAX + 1];   /* acted on (preserve) */
 	uint8_t seen[KEEL_DOMID_MAX + 1];      /* present in the last scan */
+	int store_down;    /* the last try to reach the store failed */
 };
 
 static struct domd *the_domd;   /* only for the logger callback */
@@ -174,14 +175,33 @@ static void act(struct domd *d, struct keel_store *st, const struct keel_dominfo
 		restart(d, st, name[0] ? name : "?", cfg_path);
 }
 
-/* One pass over every domain but dom0. */
-static void scan(struct domd *d)
+/*
+ * Connects to the store for one scan; 0 or -errno.  The policy of a domain
+ * lives in the store, so without it nothing is done: the domain waits for
+ * a later scan.  Logs when the store goes away and when it is back.
+ */
+static int store_for_scan(struct domd *d, struct keel_store *st)
+{
+	int rc = keel_store_open(st);
+
+	if (rc && !d->store_down)
+		logmsg(d, "cannot reach the store (%s): domains that shut down "
+		       "wait until it is back (is xenstored running?)", strerror(-rc));
+	else if (!rc && d->store_down)
+		logmsg(d, "the store is back");
+	d->store_down = rc != 0;
+	return rc;
+}
+
+/* One pass over every domain but dom0; returns 1 if a domain that shut
+ * down is waiting for the store. */
+static int scan(struct domd *d)
 {
 	uint8_t now[KEEL_DOMID_MAX + 1];
 	struct keel_store st = { NULL, NULL };
 	struct keel_dominfo info;
 	uint32_t next = 1;
-	int have_store = 0, rc;
+	int have_store = 0, waiting = 0, rc;
 
 	memset(now, 0, sizeof(now));
 	while (next <= KEEL_DOMID_MAX) {
@@ -207,12 +227,14 @@ static void scan(struct domd *d)
 		if (d->handled[info.domid])
 			continue;
 		if (!have_store) {
-			rc = keel_store_open(&st);
-			if (rc)
-				logmsg(d, "cannot connect to the store: %s", strerror(-rc));
+			store_for_scan(d, &st);
 			have_store = 1;
 		}
-		act(d, st.ops ? &st : NULL, &info);
+		if (!st.ops) {
+			waiting = 1;
+			continue;
+		}
+		act(d, &st, &info);
 	}
 	/* Forget domains that are gone, so a reused id is acted on again. */
 	for (next = 1; next <= KEEL_DOMID_MAX; next++)
@@ -220,6 +242,7 @@ static void scan(struct domd *d)
 			d->handled[next] = 0;
 	memcpy(d->seen, now, sizeof(now));
 	keel_store_close(&st);
+	return waiting;
 }
 
 static volatile sig_atomic_t stop;
@@ -244,6 +267,7 @@ int main(int argc, char **argv)
 	int once = 0, interval_s = 5, opt;
 	struct domd *d;
 	long port = -1;
+	int waiting;
 
 	while ((opt = getopt_long(argc, argv, "l:1i:h", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -297,11 +321,14 @@ int main(int argc, char **argv)
 			logmsg(d, "started: VIRQ_DOM_EXC on port %ld", port);
 		}
 	}
-	scan(d);
+	waiting = scan(d);
 	while (!once && !stop) {
+		/* A domain waiting for the store is looked at every second. */
+		int wait_s = waiting ? 1 : interval_s;
+
 		if (ev) {
 			struct pollfd pfd = { keel_evtchn_fd(ev), POLLIN, 0 };
-			int n = poll(&pfd, 1, interval_s * 1000);
+			int n = poll(&pfd, 1, wait_s * 1000);
 
 			if (n > 0) {
 				long p;
@@ -311,9 +338,9 @@ int main(int argc, char **argv)
 						keel_evtchn_unmask(ev, (uint32_t)p);
 			}
 		} else {
-			sleep_ms((unsigned int)interval_s * 1000u);
+			sleep_ms((unsigned int)wait_s * 1000u);
 		}
-		scan(d);
+		waiting = scan(d);
 	}
 	logmsg(d, "stopping");
 	keel_evtchn_close(ev);

@@ -452,7 +452,8 @@ static int cmd_block_attach(struct vmctl *v, int argc, char **argv)
 	uint16_t id;
 	int rc;
 
-	if (vmctl_block_attach_parse(v, argc, argv, &o))
+	if (vmctl_block_attach_parse(v, argc, argv, &o) ||
+	    vmctl_daemon_down(v, "keel-blkback"))
 		return VMCTL_FAIL;
 	st = guest_store(v, "block-attach", o.domain, &id, name, sizeof(name));
 	if (!st)

@@ -47,6 +47,8 @@ static int cmd_console(struct vmctl *v, int argc, char **argv)
 		vmctl_err(v, "dom0 has no guest console; it is on the serial line");
 		return VMCTL_FAIL;
 	}
+	if (vmctl_daemon_down(v, "keel-consoled"))
+		return VMCTL_FAIL;
 	if (isatty(STDIN_FILENO))
 		fprintf(stderr, "[attached to %s (domain %u); Ctrl-] detaches]\r\n",
 			name[0] ? name : argv[1], id);

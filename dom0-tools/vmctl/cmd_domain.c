@@ -356,7 +356,7 @@ static int cmd_create(struct vmctl *v, int argc, char **argv)
 	struct keel_build b;
 	char *abs = NULL;
 	unsigned int i;
-	int first, rc = VMCTL_FAIL;
+	int first, brc, rc = VMCTL_FAIL;
 
 	if (vmctl_getopt(v, "create", argc, argv, "+:", longopts, vmctl_no_opts, NULL, 1, &first))
 		return VMCTL_FAIL;
@@ -384,11 +384,15 @@ static int cmd_create(struct vmctl *v, int argc, char **argv)
 	b.cfg = cfg;
 	b.config_path = abs ? abs : argv[first];
 	b.config_name = argv[first];
-	if (keel_build_domain(&b)) {
+	brc = keel_build_domain(&b);
+	if (brc) {
 		if (b.config_error)
 			vmctl_err(v, "%s", b.error);
 		else
 			vmctl_err(v, "cannot create '%s': %s", cfg->name, b.error);
+		/* a guest that shut down is listed until keel-domd acts */
+		if (brc == -EEXIST)
+			vmctl_daemon_down(v, "keel-domd");
 		goto out_free;
 	}
 	fprintf(v->out, "Started domain %s (id %u)\n", cfg->name, b.domid);

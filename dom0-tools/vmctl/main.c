@@ -111,6 +111,7 @@ struct keel_store *vmctl_store(struct vmctl *v)
 	rc = v->open_store(v, &v->store);
 	if (rc) {
 		vmctl_err(v, "cannot connect to the store (xenstored): %s", strerror(-rc));
+		vmctl_daemon_down(v, "xenstored");
 		return NULL;
 	}
 	return &v->store;

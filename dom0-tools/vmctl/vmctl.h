@@ -6,6 +6,7 @@
 #ifndef VMCTL_H
 #define VMCTL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
 
@@ -66,6 +67,11 @@ struct keel_ctl *vmctl_ctl(struct vmctl *v);
 
 /* The store connection, opened on first use; NULL after printing why. */
 struct keel_store *vmctl_store(struct vmctl *v);
+
+/* daemons.c: true, after printing which daemon is down and how to start
+ * it, if dom0 daemon name (xenstored, keel-consoled, keel-domd,
+ * keel-blkback) is not running; false if it runs or we cannot tell. */
+bool vmctl_daemon_down(struct vmctl *v, const char *name);
 
 /* Prints "vmctl: message" on stderr. */
 void vmctl_err(struct vmctl *v, const char *fmt, ...)

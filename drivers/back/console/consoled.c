@@ -8,7 +8,9 @@
  * the guest's output to DIR/<name>.log (default /var/log/keel/console),
  * into a 16 KiB backlog and to attached clients (`vmctl console`, through
  * the socket, default /run/keel/console.sock), whose keystrokes go into
- * the ring's input side.  Messages go to stderr.  See docs/backends.md.
+ * the ring's input side.  When the store goes away (xenstored died) it
+ * keeps serving the consoles it has and connects again every second.
+ * Messages go to stderr.  See docs/backends.md.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +28,7 @@
 
 #define CHECK_MS 1000          /* how often dead domains are looked for */
 #define EVENTS_MAX 256         /* ports handled per loop round          */
+#define RECONNECT_MS 1000      /* between tries to reach a lost store   */
 
 void cd_log(struct consoled *d, enum keel_log_level level, const char *fmt, ...)
 {
@@ -72,6 +75,60 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Connects to the store, watches it and connects the guests it lists; 0,
+ * or -errno with d->xs left NULL (the loop tries again later).
+ */
+static int store_connect(struct consoled *d)
+{
+	struct kxs *xs;
+	int rc;
+
+	rc = kxs_open(NULL, NULL, &xs);
+	if (rc)
+		return rc;
+	d->xs = xs;
+	rc = store_watch(d);
+	if (rc) {
+		kxs_close(xs);
+		d->xs = NULL;
+		return rc;
+	}
+	store_events(d);   /* the watches' initial events */
+	store_scan(d);
+	return 0;
+}
+
+/*
+ * The store went away (xenstored died or was restarted): drop the
+ * connection and keep serving the guests we have -- their rings and the
+ * clients do not need the store -- until store_connect() succeeds again.
+ */
+static void store_lost(struct consoled *d)
+{
+	cd_log(d, KEEL_LOG_WARN, "lost the store connection; reconnecting "
+	       "every %d ms, the consoles already open keep working",
+	       RECONNECT_MS);
+	kxs_close(d->xs);
+	d->xs = NULL;
+}
+
+/* One try to reach the store again; logs the first failure and success. */
+static void store_retry(struct consoled *d, int *failures)
+{
+	int rc = store_connect(d);
+
+	if (rc == 0) {
+		cd_log(d, KEEL_LOG_INFO, "connected to the store%s",
+		       *failures ? " again" : "");
+		*failures = 0;
+		return;
+	}
+	if ((*failures)++ == 0)
+		cd_log(d, KEEL_LOG_WARN, "cannot reach the store: %s; still trying",
+		       strerror(-rc));
+}
+
 /* The poll set: signals, event channel, store, listener, clients. */
 enum { PFD_SIG, PFD_EV, PFD_XS, PFD_LISTEN, PFD_CLIENTS };
 
@@ -80,9 +137,9 @@ static int run(struct consoled *d, int sigfd)
 	struct pollfd *pfd = NULL;
 	struct cons_client *c, **cl = NULL;
 	size_t n, cap = 0, i;
-	int64_t next_check = now_ms() + CHECK_MS;
+	int64_t next_check = now_ms() + CHECK_MS, next_connect = now_ms();
 	bool rescan = false;
-	int timeout;
+	int timeout, failures = 0;
 
 	for (;;) {
 		n = PFD_CLIENTS;
@@ -97,7 +154,7 @@ static int run(struct consoled *d, int sigfd)
 		}
 		pfd[PFD_SIG] = (struct pollfd){ sigfd, POLLIN, 0 };
 		pfd[PFD_EV] = (struct pollfd){ keel_evtchn_fd(d->ev), POLLIN, 0 };
-		pfd[PFD_XS] = (struct pollfd){ kxs_fd(d->xs), POLLIN, 0 };
+		pfd[PFD_XS] = (struct pollfd){ d->xs ? kxs_fd(d->xs) : -1, POLLIN, 0 };
 		pfd[PFD_LISTEN] = (struct pollfd){ d->lfd, POLLIN, 0 };
 		for (i = PFD_CLIENTS, c = d->clients; c; c = c->next, i++) {
 			short ev = 0;
@@ -110,20 +167,30 @@ static int run(struct consoled *d, int sigfd)
 			cl[i] = c;
 		}
 		timeout = rescan ? 0 : (int)(next_check - now_ms());
+		if (!d->xs && next_connect - now_ms() < timeout)
+			timeout = (int)(next_connect - now_ms());
 		if (poll(pfd, n, timeout < 0 ? 0 : timeout) < 0 && errno != EINTR)
 			return -errno;
 		if (pfd[PFD_SIG].revents & POLLIN)
 			return 0;
 		if (pfd[PFD_EV].revents & POLLIN)
 			handle_events(d);
-		if (pfd[PFD_XS].revents & (POLLHUP | POLLERR)) {
-			cd_log(d, KEEL_LOG_ERROR, "lost the store connection");
-			return -EPIPE;
+		if (d->xs && (pfd[PFD_XS].revents & (POLLHUP | POLLERR))) {
+			store_lost(d);
+			next_connect = now_ms() + RECONNECT_MS;
 		}
-		if (store_events(d) || rescan)
-			store_scan(d);
-		/* the scan's own calls may have queued more events */
-		rescan = store_events(d);
+		if (!d->xs && now_ms() >= next_connect) {
+			store_retry(d, &failures);
+			next_connect = now_ms() + RECONNECT_MS;
+		}
+		if (d->xs) {
+			if (store_events(d) || rescan)
+				store_scan(d);
+			/* the scan's own calls may have queued more events */
+			rescan = store_events(d);
+		} else {
+			rescan = false;
+		}
 		for (i = PFD_CLIENTS; i < n; i++)
 			if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
 				clients_input(d, cl[i]);
@@ -194,28 +261,21 @@ int main(int argc, char **argv)
 	d.ev = keel_evtchn_open(&d.log.base, KEEL_EVTCHN_NONBLOCK);
 	if (!d.ev)
 		goto err_close_ctl;
-	rc = kxs_open(NULL, NULL, &d.xs);
-	if (rc) {
-		cd_log(&d, KEEL_LOG_ERROR, "cannot connect to the store: %s",
-		       strerror(-rc));
-		goto err_close_ev;
-	}
 	rc = clients_listen(&d);
 	if (rc) {
 		cd_log(&d, KEEL_LOG_ERROR, "cannot listen on %s: %s",
 		       d.sock_path, strerror(-rc));
-		goto err_close_xs;
+		goto err_close_ev;
 	}
 	sigfd = block_signals();
-	rc = sigfd < 0 ? -errno : store_watch(&d);
-	if (rc) {
+	if (sigfd < 0) {
+		rc = -errno;
 		cd_log(&d, KEEL_LOG_ERROR, "cannot set up: %s", strerror(-rc));
 		goto err_close_sock;
 	}
 	cd_log(&d, KEEL_LOG_INFO, "serving consoles: logs in %s, socket %s",
 	       d.log_dir, d.sock_path);
-	store_events(&d);   /* the watches' initial events */
-	store_scan(&d);
+	/* Without the store yet, run() keeps trying to reach it. */
 	rc = run(&d, sigfd);
 	cd_log(&d, KEEL_LOG_INFO, "exiting%s%s", rc ? ": " : "",
 	       rc ? strerror(-rc) : "");
@@ -226,8 +286,8 @@ int main(int argc, char **argv)
 err_close_sock:
 	close(d.lfd);
 	unlink(d.sock_path);
-err_close_xs:
-	kxs_close(d.xs);
+	if (d.xs)
+		kxs_close(d.xs);
 err_close_ev:
 	keel_evtchn_close(d.ev);
 err_close_ctl:

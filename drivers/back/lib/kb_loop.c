@@ -6,6 +6,11 @@
  * device) and @releaseDomain ("rel").  Any event means "look again": the
  * loop rescans every device and re-decides, so a coalesced or missed
  * intermediate event changes nothing.
+ *
+ * When the store goes away (xenstored died) the rings keep being served
+ * and nothing is rescanned -- an unreadable store must not look like an
+ * empty one -- while a new connection is tried every second; once it is
+ * there the watches are set again and everything is rescanned.
  */
 #include <errno.h>
 #include <poll.h>
@@ -21,6 +26,7 @@
 
 #define EVENTS_PER_ROUND 256
 #define POLL_MS 1000
+#define RECONNECT_MS 1000
 
 void kb_log(struct kb_backend *b, enum keel_log_level level, const char *fmt,
 	    ...)
@@ -206,6 +212,43 @@ static void handle_events(struct kb_backend *b)
 	}
 }
 
+/* The backend's own watches on connection xs; 0 or -errno. */
+static int watch_class(struct kb_backend *b, struct kxs *xs)
+{
+	int rc;
+
+	if ((rc = kxs_watch(xs, b->class_path, "be")) < 0 ||
+	    (rc = kxs_watch(xs, "@releaseDomain", "rel")) < 0)
+		return rc;
+	return 0;
+}
+
+/*
+ * One try to replace the lost store connection: a new connection with the
+ * watches set, every frontend watch to be set again, and a rescan.  0 or
+ * -errno (the old, dead connection stays until then).
+ */
+static int store_reconnect(struct kb_backend *b)
+{
+	struct kxs *xs;
+	int rc;
+
+	rc = kxs_open(NULL, NULL, &xs);
+	if (rc < 0)
+		return rc;
+	rc = watch_class(b, xs);
+	if (rc < 0) {
+		kxs_close(xs);
+		return rc;
+	}
+	kxs_close(b->xs);
+	b->xs = xs;
+	for (struct kb_device *d = b->devs; d; d = d->next)
+		d->fe_watched = false;
+	b->rescan = true;
+	return 0;
+}
+
 /* Drains watch events; returns -errno when the store is gone. */
 static int handle_watches(struct kb_backend *b)
 {
@@ -254,6 +297,9 @@ static bool any_more(struct kb_backend *b)
 int kb_run(struct kb_backend *b)
 {
 	struct pollfd pfd[3];
+	struct timespec lost_at = { 0, 0 };
+	bool lost = false;
+	unsigned int tries = 0;
 	sigset_t set, old;
 	int sigfd, rc = 0;
 
@@ -266,8 +312,7 @@ int kb_run(struct kb_backend *b)
 		rc = -errno;
 		goto out_mask;
 	}
-	if ((rc = kxs_watch(b->xs, b->class_path, "be")) < 0 ||
-	    (rc = kxs_watch(b->xs, "@releaseDomain", "rel")) < 0) {
+	if ((rc = watch_class(b, b->xs)) < 0) {
 		kb_log(b, KEEL_LOG_ERROR, "cannot watch the store: %s",
 		       strerror(-rc));
 		goto out_sig;
@@ -276,15 +321,28 @@ int kb_run(struct kb_backend *b)
 	kb_log(b, KEEL_LOG_INFO, "serving %s devices", b->cfg.ops->device_class);
 	b->rescan = true;
 	while (!b->stop) {
-		if (b->rescan)
+		if (lost && ms_since(&lost_at) >= RECONNECT_MS) {
+			clock_gettime(CLOCK_MONOTONIC, &lost_at);
+			rc = store_reconnect(b);
+			if (rc == 0) {
+				kb_log(b, KEEL_LOG_INFO, "connected to the store again");
+				lost = false;
+				tries = 0;
+			} else if (tries++ == 0) {
+				kb_log(b, KEEL_LOG_WARN, "cannot reach the store: %s; "
+				       "still trying", strerror(-rc));
+			}
+		}
+		if (b->rescan && !lost)
 			rescan(b);
 		for (struct kb_device *d = b->devs; d; d = d->next)
 			if (d->more)
 				kb_dev_service(d);
 		pfd[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = keel_evtchn_fd(b->ev), .events = POLLIN };
-		pfd[2] = (struct pollfd){ .fd = kxs_fd(b->xs), .events = POLLIN };
-		if (poll(pfd, 3, any_more(b) || b->rescan ? 0 : POLL_MS) < 0 &&
+		pfd[2] = (struct pollfd){ .fd = lost ? -1 : kxs_fd(b->xs),
+					  .events = POLLIN };
+		if (poll(pfd, 3, any_more(b) || (b->rescan && !lost) ? 0 : POLL_MS) < 0 &&
 		    errno != EINTR) {
 			rc = -errno;
 			break;
@@ -295,13 +353,15 @@ int kb_run(struct kb_backend *b)
 		}
 		if (pfd[1].revents & POLLIN)
 			handle_events(b);
-		rc = handle_watches(b);
-		if (rc < 0 || (pfd[2].revents & (POLLHUP | POLLERR))) {
-			kb_log(b, KEEL_LOG_ERROR, "lost the store: %s",
+		rc = lost ? 0 : handle_watches(b);
+		if (!lost && (rc < 0 || (pfd[2].revents & (POLLHUP | POLLERR)))) {
+			kb_log(b, KEEL_LOG_WARN, "lost the store (%s): serving the "
+			       "connected devices and reconnecting",
 			       strerror(rc < 0 ? -rc : EPIPE));
-			rc = rc < 0 ? rc : -EPIPE;
-			break;
+			clock_gettime(CLOCK_MONOTONIC, &lost_at);
+			lost = true;
 		}
+		rc = 0;
 		periodic(b);
 	}
 	for (struct kb_device *d = b->devs; d; d = d->next)

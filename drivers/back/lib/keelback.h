@@ -77,7 +77,9 @@ int kb_open(const struct kb_config *cfg, struct kb_backend **out);
 /*
  * Serves until kb_stop() or SIGTERM/SIGINT (blocked and taken through a
  * signalfd while it runs).  Returns 0 after a stop or a signal, -errno
- * when the store connection is lost (the supervisor restarts the daemon).
+ * when it cannot run.  A lost store connection does not end it: the
+ * connected devices are served on while it reconnects every second, then
+ * it sets its watches again and rescans.
  * Every device is disconnected before it returns.
  */
 int kb_run(struct kb_backend *b);
