@@ -180,8 +180,11 @@ struct vmctl_sched_opts {
 
 struct vmctl_memset_opts {
 	const char *domain;
-	uint64_t kib;
+	uint64_t kib;                    /* 0 allowed here; cmd_mem_set refuses it */
+	uint32_t wait_s;                 /* for memory/actual; 0: do not wait */
 };
+
+#define VMCTL_MEMSET_WAIT_DEFAULT 10
 
 #define VMCTL_SHUTDOWN_WAIT_DEFAULT 30
 
