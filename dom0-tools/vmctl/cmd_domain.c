@@ -23,7 +23,7 @@ static int cmd_mem_set(struct vmctl *v, int argc, char **argv);
 
 const struct vmctl_cmd vmctl_domain_cmds[] = {
 	{ "create", "CONFIG", "build and start a guest from a configuration file",
-	  "Reads CONFIG (docs/config.md: name, memory, maxmem, kernel, cmdline,\n"
+	  "Reads CONFIG (" VMCTL_DOC_DIR "/config.md: name, memory, maxmem, kernel, cmdline,\n"
 	  "weight, cap, vcpus, on_poweroff, on_reboot, on_crash), loads the kernel,\n"
 	  "gives the guest its memory, console, store and disks (disk = [ ... ],\n"
 	  "see 'vmctl help block-attach'), and starts it.  A wrong file -- a disk\n"

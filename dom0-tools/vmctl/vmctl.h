@@ -17,9 +17,20 @@
 #define VMCTL_VERSION "0.1.0"
 #endif
 
-/* Exit statuses: 0 success, 1 any failure (bad usage included). */
+/* Where dom0 has the repository's docs/*.md and README.md (help texts
+ * cite these, never the repository's docs/ that dom0 does not have). */
+#define VMCTL_DOC_DIR "/usr/share/doc/keel"
+
+/*
+ * Exit statuses, as kxs and xenstored have them (docs/dom0.md, "Exit
+ * status"): 0 success, 1 failure, 2 a usage error (unknown command or
+ * option, a missing or malformed argument).  Commands return VMCTL_FAIL
+ * after a usage error too: vmctl_main() turns it into VMCTL_USAGE when
+ * vmctl_usage_error() was called.
+ */
 #define VMCTL_OK    0
 #define VMCTL_FAIL  1
+#define VMCTL_USAGE 2
 
 struct vmctl {
 	const char *prog;                /* "vmctl", for messages */
@@ -33,6 +44,7 @@ struct vmctl {
 	int (*open_store)(struct vmctl *v, struct keel_store *st);
 	/* Sleeps between polls (shutdown --wait); replaced by tests. */
 	void (*sleep_ms)(unsigned int ms);
+	int usage_error;                 /* vmctl_usage_error() was called */
 };
 
 struct vmctl_cmd {
@@ -71,7 +83,8 @@ struct keel_store *vmctl_store(struct vmctl *v);
 void vmctl_err(struct vmctl *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Prints a usage error for cmd and returns VMCTL_FAIL. */
+/* Prints a usage error for cmd, marks v (exit status 2) and returns
+ * VMCTL_FAIL. */
 int vmctl_usage_error(struct vmctl *v, const struct vmctl_cmd *cmd,
 		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

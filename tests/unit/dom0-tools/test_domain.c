@@ -225,7 +225,7 @@ END_TEST
 
 START_TEST(list_bad_option)
 {
-	ck_assert_int_eq(RUN("list", "--yaml"), VMCTL_FAIL);
+	ck_assert_int_eq(RUN("list", "--yaml"), VMCTL_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "list: unknown option '--yaml'"));
 	ck_assert_int_eq(fake.calls, 0);
 }
@@ -525,8 +525,28 @@ END_TEST
 
 START_TEST(create_usage)
 {
-	ck_assert_int_eq(RUN("create"), VMCTL_FAIL);
+	ck_assert_int_eq(RUN("create"), VMCTL_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "create: missing argument"));
+}
+END_TEST
+
+/* Help texts cite what dom0 has: /usr/share/doc/keel, not docs/. */
+START_TEST(help_cites_no_repository_docs)
+{
+	static const struct vmctl_cmd *const groups[] = {
+		vmctl_core_cmds, vmctl_host_cmds, vmctl_domain_cmds,
+		vmctl_console_cmds, vmctl_block_cmds,
+	};
+
+	for (unsigned int g = 0; g < 5; g++)
+		for (const struct vmctl_cmd *c = groups[g]; c->name; c++) {
+			const char *d = strstr(c->help, "docs/");
+
+			ck_assert_msg(!d || (d > c->help && d[-1] != ' ' && d[-1] != '('),
+				      "vmctl help %s cites %.20s", c->name, d);
+		}
+	ck_assert_int_eq(RUN("help"), VMCTL_OK);
+	ck_assert_ptr_nonnull(strstr(out, "/usr/share/doc/keel/dom0.md"));
 }
 END_TEST
 
@@ -579,6 +599,7 @@ Suite *domain_suite(void)
 	tcase_add_test(tc, create_bad_config_creates_nothing);
 	tcase_add_test(tc, create_usage);
 	tcase_add_test(tc, every_domain_cmd_has_help);
+	tcase_add_test(tc, help_cites_no_repository_docs);
 	suite_add_tcase(s, tc);
 	return s;
 }
