@@ -91,8 +91,11 @@ def main():
             time.sleep(step)
 
     def make_cfg(src, name, extra=""):
-        """/tmp/NAME.cfg: guests/SRC.cfg renamed, with sed edits."""
-        ok(f"sed -e 's/^name = .*/name = \"{name}\"/' {extra} "
+        """/tmp/NAME.cfg: guests/SRC.cfg renamed, with sed edits; "hvlog"
+        on its command line, as these checks read guest output with
+        vmctl dmesg (docs/guests.md)."""
+        ok(f"sed -e 's/^name = .*/name = \"{name}\"/' "
+           f"-e 's/^cmdline = \"/cmdline = \"hvlog /' {extra} "
            f"/root/guests/{src}.cfg > /tmp/{name}.cfg")
         return f"/tmp/{name}.cfg"
 
