@@ -81,12 +81,13 @@ def main():
             # terminal 132 columns wide would, while it waits a second.
             _, before = b.run("stty size")
             _, prof = b.run("grep -c keel-resize /etc/profile")
-            vm.send("keel-resize; stty size")
+            vm.send("keel-resize; echo; stty size")
             time.sleep(0.5)
             vm.proc.stdin.write(b"\x1b[40;132R")
             vm.proc.stdin.flush()
-            # Not anchored: the line starts with the cursor moves.
-            m = vm.wait_for(r"(\d+ \d+)$", 20)
+            # A whole line (the echo ends keel-resize's cursor moves; a
+            # bare $ would match the end of output read so far).
+            m = vm.wait_for(r"^(\d+ \d+)\n", 20)
             vm.wait_for(PROMPT, 20)
             was = re.search(r"^(\d+) (\d+)$", before, re.M)
             b.run("stty rows %s cols %s" % (was.groups() if was else ("0", "0")))
