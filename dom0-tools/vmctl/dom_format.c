@@ -190,3 +190,19 @@ int vmctl_parse_size_kib(const char *s, uint64_t *kib)
 	*kib = n * mul;
 	return 0;
 }
+
+int vmctl_dom0_cpu_ns(const char *stat, long hz, uint64_t *ns)
+{
+	unsigned long long t[8] = { 0 };
+	int n;
+
+	if (!stat || hz <= 0 || strncmp(stat, "cpu ", 4))
+		return -EINVAL;
+	n = sscanf(stat + 4, "%llu %llu %llu %llu %llu %llu %llu %llu",
+		   &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &t[7]);
+	if (n < 4)
+		return -EINVAL;
+	/* user nice system [idle] [iowait] irq softirq steal */
+	*ns = (t[0] + t[1] + t[2] + t[5] + t[6] + t[7]) * (1000000000ull / (uint64_t)hz);
+	return 0;
+}

@@ -17,7 +17,7 @@
 #define VMCTL_VERSION "0.1.0"
 #endif
 
-/* Where dom0 has the repository's docs/*.md and README.md (help texts
+/* Where dom0 has the repository's docs (each .md file) and README.md (help texts
  * cite these, never the repository's docs/ that dom0 does not have). */
 #define VMCTL_DOC_DIR "/usr/share/doc/keel"
 
@@ -165,6 +165,18 @@ int vmctl_json_int(struct yajl_gen_t *g, const char *k, uint64_t v);
 
 /* The `vmctl list --json` array; 0 and a malloc'd string, or -ENOMEM. */
 int vmctl_list_json(const struct vmctl_dom_row *rows, size_t n, char **json);
+
+/*
+ * dom0's CPU time from its own /proc/stat text: the first "cpu" line's
+ * user, nice, system, irq, softirq and steal ticks (idle and iowait left
+ * out) at hz ticks per second, in ns.  The hypervisor cannot tell: dom0
+ * owns CPU0 and idles in it with HLT, which is not intercepted.  0 or
+ * -EINVAL.
+ */
+int vmctl_dom0_cpu_ns(const char *stat, long hz, uint64_t *ns);
+
+/* Where `list` reads dom0's CPU time; $VMCTL_PROC_STAT overrides it. */
+#define VMCTL_PROC_STAT "/proc/stat"
 
 /*
  * Parses a memory size: a number with an optional unit K, M or G (KiB,

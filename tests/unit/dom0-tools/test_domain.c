@@ -121,12 +121,15 @@ static void setup(void)
 	slept_ms = 0;
 	test_open_store = open_fake_store;
 	test_sleep_ms = count_sleep;
+	/* dom0's CPU time from the fake hypervisor, not this host's */
+	setenv("VMCTL_PROC_STAT", "/nonexistent/stat", 1);
 }
 
 static void teardown(void)
 {
 	test_open_store = NULL;
 	test_sleep_ms = NULL;
+	unsetenv("VMCTL_PROC_STAT");
 	free(out);
 	free(err);
 	fs_reset();
@@ -561,6 +564,33 @@ START_TEST(pool_pages_include_page_tables)
 }
 END_TEST
 
+START_TEST(dom0_cpu_from_proc_stat)
+{
+	uint64_t ns;
+
+	ck_assert_int_eq(vmctl_dom0_cpu_ns("cpu  150 10 40 9000 70 3 2 0 0 0\n", 100, &ns), 0);
+	ck_assert_uint_eq(ns, 2050000000ull);      /* 205 ticks, idle and iowait out */
+	ck_assert_int_eq(vmctl_dom0_cpu_ns("cpu0 1 2 3 4\n", 100, &ns), -EINVAL);
+	ck_assert_int_eq(vmctl_dom0_cpu_ns("cpu  1 2\n", 100, &ns), -EINVAL);
+}
+END_TEST
+
+START_TEST(list_dom0_cpu_time_from_dom0)
+{
+	char path[] = "/tmp/statXXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_gt(write(fd, "cpu  150 10 40 9000 70 3 2 0 0 0\n", 33), 0);
+	close(fd);
+	setenv("VMCTL_PROC_STAT", path, 1);
+	ck_assert_int_eq(RUN("list", "--json"), VMCTL_OK);
+	unsetenv("VMCTL_PROC_STAT");
+	unlink(path);
+	ck_assert_ptr_nonnull(strstr(out, "\"cpu_seconds\": 2.050,"));
+}
+END_TEST
+
 START_TEST(every_domain_cmd_has_help)
 {
 	for (const struct vmctl_cmd *c = vmctl_domain_cmds; c->name; c++) {
@@ -612,6 +642,8 @@ Suite *domain_suite(void)
 	tcase_add_test(tc, every_domain_cmd_has_help);
 	tcase_add_test(tc, help_cites_no_repository_docs);
 	tcase_add_test(tc, pool_pages_include_page_tables);
+	tcase_add_test(tc, dom0_cpu_from_proc_stat);
+	tcase_add_test(tc, list_dom0_cpu_time_from_dom0);
 	suite_add_tcase(s, tc);
 	return s;
 }
