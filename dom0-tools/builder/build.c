@@ -45,6 +45,15 @@ static void fmt_mib(char *buf, size_t size, uint64_t pages)
 			 (pages % 256) * 10 / 256);
 }
 
+uint64_t keel_build_pool_pages(uint64_t nr_pages)
+{
+	/* One nested page table page per 512 pages (4 KiB mappings), one
+	 * directory per 1 GiB, and a few for the upper levels and the
+	 * hypervisor's per-domain pages (vCPU, shared info, grant table). */
+	return nr_pages + (nr_pages + 511) / 512 + (nr_pages + 262143) / 262144 +
+	       KEEL_BUILD_DOMAIN_PAGES;
+}
+
 int keel_dom_layout(const struct keel_elf_image *img, uint64_t nr_pages,
 		    struct keel_dom_layout *l)
 {
@@ -200,7 +209,7 @@ static int load_image(struct keel_build *b, const void *file,
 	return 0;
 }
 
-static int populate(struct keel_build *b, uint64_t nr_pages)
+static int populate(struct keel_build *b, uint64_t nr_pages, uint64_t free_before)
 {
 	uint64_t *gfns;
 	long done;
@@ -216,14 +225,14 @@ static int populate(struct keel_build *b, uint64_t nr_pages)
 	if (done == (long)nr_pages)
 		return 0;
 	if (done >= 0 || done == -ENOMEM) {
-		long free_pages = keel_free_memory_pages(b->h);
+		/* The figure of the check before, not one taken now with
+		 * part of the guest's memory and tables still held. */
 		char need[32], have[32];
 
-		fmt_mib(need, sizeof(need), nr_pages);
-		fmt_mib(have, sizeof(have),
-			(free_pages > 0 ? (uint64_t)free_pages : 0) +
-			(done > 0 ? (uint64_t)done : 0));
-		return fail(b, -ENOMEM, "not enough free memory (need %s, %s free)",
+		fmt_mib(need, sizeof(need), keel_build_pool_pages(nr_pages));
+		fmt_mib(have, sizeof(have), free_before);
+		return fail(b, -ENOMEM, "not enough free memory (need %s with its page "
+			    "tables, %s free before; other domains took some since?)",
 			    need, have);
 	}
 	return fail(b, (int)done, "cannot give the domain its memory: %s",
@@ -324,13 +333,15 @@ int keel_build_domain(struct keel_build *b)
 			  strerror((int)-free_pages));
 		goto err_free_file;
 	}
-	if ((uint64_t)free_pages < nr_pages) {
+	if ((uint64_t)free_pages < keel_build_pool_pages(nr_pages)) {
 		char need[32], have[32];
 
-		fmt_mib(need, sizeof(need), nr_pages);
+		/* Refused here, at once, rather than after populating most of
+		 * it: its page tables come from the same pool. */
+		fmt_mib(need, sizeof(need), keel_build_pool_pages(nr_pages));
 		fmt_mib(have, sizeof(have), (uint64_t)free_pages);
-		rc = fail(b, -ENOMEM, "not enough free memory (need %s, %s free)",
-			  need, have);
+		rc = fail(b, -ENOMEM, "not enough free memory (need %s with its page "
+			  "tables, %s free)", need, have);
 		goto err_free_file;
 	}
 
@@ -344,7 +355,7 @@ int keel_build_domain(struct keel_build *b)
 		fail(b, rc, "the hypervisor refused to create it: %s", strerror(-rc));
 		goto err_free_file;
 	}
-	rc = populate(b, nr_pages);
+	rc = populate(b, nr_pages, (uint64_t)free_pages);
 	if (rc)
 		goto err_destroy;
 

@@ -62,6 +62,16 @@ struct keel_build {
  */
 int keel_build_domain(struct keel_build *b);
 
+/* Pages the hypervisor keeps for a domain beside its RAM and page tables. */
+#define KEEL_BUILD_DOMAIN_PAGES 16
+
+/*
+ * The pool pages a domain with nr_pages of RAM takes: its RAM, its nested
+ * page tables and KEEL_BUILD_DOMAIN_PAGES (an estimate on the high side).
+ * create refuses when fewer are free, with this figure and the free one.
+ */
+uint64_t keel_build_pool_pages(uint64_t nr_pages);
+
 /*
  * Destroys domain domid and removes its store keys (keel_dom_store_remove);
  * -ESRCH from the hypervisor is not an error (already gone).  Returns 0 or

@@ -16,6 +16,9 @@
 #include "vmctl.h"
 #include "console_client.h"
 
+/* cons_proto.h's CONS_SOCK_PATH, which $KEEL_CONSOLE_SOCK overrides */
+#define CONS_SOCK_HINT "/run/keel/console.sock"
+
 static int cmd_console(struct vmctl *v, int argc, char **argv);
 
 const struct vmctl_cmd vmctl_console_cmds[] = {
@@ -28,8 +31,27 @@ const struct vmctl_cmd vmctl_console_cmds[] = {
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
+struct attach_banner {
+	const char *name;
+	uint16_t id;
+	int shown;
+};
+
+/* Called by the client once keel-consoled has accepted the attach. */
+static void attached(void *arg)
+{
+	struct attach_banner *b = arg;
+
+	if (isatty(STDIN_FILENO)) {
+		fprintf(stderr, "[attached to %s (domain %u); Ctrl-] detaches]\r\n",
+			b->name, b->id);
+		b->shown = 1;
+	}
+}
+
 static int cmd_console(struct vmctl *v, int argc, char **argv)
 {
+	struct attach_banner banner;
 	char name[64];
 	uint16_t id;
 	int rc;
@@ -49,19 +71,25 @@ static int cmd_console(struct vmctl *v, int argc, char **argv)
 	}
 	if (vmctl_daemon_down(v, "keel-consoled"))
 		return VMCTL_FAIL;
-	if (isatty(STDIN_FILENO))
-		fprintf(stderr, "[attached to %s (domain %u); Ctrl-] detaches]\r\n",
-			name[0] ? name : argv[1], id);
+	banner.name = name[0] ? name : argv[1];
+	banner.id = id;
+	banner.shown = 0;
 	fflush(v->out);
-	rc = keel_console_attach(id, STDIN_FILENO, STDOUT_FILENO);
-	if (isatty(STDIN_FILENO) && rc == 0)
+	rc = keel_console_attach_cb(id, STDIN_FILENO, STDOUT_FILENO, attached, &banner);
+	if (banner.shown && rc == 0)
 		fprintf(stderr, "\r\n[detached]\n");
-	if (rc == -ENOENT)
-		vmctl_err(v, "no console for '%s' (domain %u): is keel-consoled running (/var/log/keel-consoled.log)?",
+	if (rc == -EPIPE && banner.shown)
+		fprintf(stderr, "\r\n");
+	if (rc == -EPIPE)
+		vmctl_err(v, "the console of '%s' (domain %u) closed: the guest went away, "
+			  "or keel-consoled stopped (/var/log/keel-consoled.log)",
 			  argv[1], id);
-	else if (rc == -EPIPE)
-		vmctl_err(v, "the console of '%s' closed (the guest went away?)", argv[1]);
 	else if (rc < 0)
-		vmctl_err(v, "console of '%s': %s", argv[1], strerror(-rc));
+		/* One message for every way attaching fails, with the hint. */
+		vmctl_err(v, "cannot attach to the console of '%s' (domain %u): %s; "
+			  "is keel-consoled running? (/var/log/keel-consoled.log)",
+			  argv[1], id, rc == -ENXIO ? "keel-consoled has no console for it"
+				: rc == -ENOENT || rc == -ECONNREFUSED
+				? "nobody listens on " CONS_SOCK_HINT : strerror(-rc));
 	return rc == 0 ? VMCTL_OK : VMCTL_FAIL;
 }

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vmctl.h"
 #include "builder.h"
@@ -23,7 +24,7 @@ static int cmd_mem_set(struct vmctl *v, int argc, char **argv);
 
 const struct vmctl_cmd vmctl_domain_cmds[] = {
 	{ "create", "CONFIG", "build and start a guest from a configuration file",
-	  "Reads CONFIG (docs/config.md: name, memory, maxmem, kernel, cmdline,\n"
+	  "Reads CONFIG (" VMCTL_DOC_DIR "/config.md: name, memory, maxmem, kernel, cmdline,\n"
 	  "weight, cap, vcpus, on_poweroff, on_reboot, on_crash), loads the kernel,\n"
 	  "gives the guest its memory, console, store and disks (disk = [ ... ],\n"
 	  "see 'vmctl help block-attach'), and starts it.  A wrong file -- a disk\n"
@@ -33,7 +34,8 @@ const struct vmctl_cmd vmctl_domain_cmds[] = {
 	{ "list", "[--json]", "list the domains",
 	  "One line per domain, dom0 first: id, name, state (running, blocked,\n"
 	  "paused, shutdown, crashed, dying), memory in MiB, vCPUs, credit weight\n"
-	  "and cap, and CPU seconds used.\n\n"
+	  "and cap, and CPU seconds used (dom0's as its own /proc/stat counts\n"
+	  "them, idle left out: the hypervisor cannot see dom0 idle).\n\n"
 	  "  -j, --json   a JSON array instead (memory in bytes, cpu_time_ns too)\n",
 	  cmd_list },
 	{ "pause", "DOMAIN", "stop a domain's vCPUs (pauses nest)",
@@ -61,10 +63,16 @@ const struct vmctl_cmd vmctl_domain_cmds[] = {
 	  "  -w, --weight W  relative CPU share, 1..65535 (default 256)\n"
 	  "  -c, --cap C     at most C percent of one CPU, 0..100 (0: no cap)\n",
 	  cmd_sched_credit },
-	{ "mem-set", "DOMAIN SIZE", "change a guest's memory target (balloon)",
+	{ "mem-set", "DOMAIN SIZE [--wait SECONDS]",
+	  "change a guest's memory target (balloon) and wait for it",
 	  "SIZE is a number with a unit K, M or G (no unit: MiB), e.g. 6M or\n"
-	  "8192K, at most the domain's maxmem.  Writes memory/target; the guest's\n"
-	  "balloon driver gives memory back or takes it, and reports memory/actual.\n",
+	  "8192K, from the smallest a guest may have (4 MiB, as for create) to\n"
+	  "the domain's maxmem; a size outside is refused with the range.  Writes\n"
+	  "memory/target; the guest's balloon driver gives memory back or takes\n"
+	  "it, and reports memory/actual.  vmctl waits until memory/actual is the\n"
+	  "target and says so, or says where the guest stopped.\n\n"
+	  "  -w, --wait SECONDS  how long to wait (default 10; 0: do not wait);\n"
+	  "                      exit status 1 if the target is not reached by then\n",
 	  cmd_mem_set },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
@@ -238,18 +246,39 @@ int vmctl_no_opts(struct vmctl *v, const char *cmd, int opt, const char *arg,
 	return -EINVAL;
 }
 
+static int memset_set(struct vmctl *v, const char *cmd, int opt,
+		      const char *arg, void *p)
+{
+	struct vmctl_memset_opts *o = p;
+
+	if (opt != 'w')
+		return -EINVAL;
+	if (vmctl_parse_uint(arg, 0, 3600, &o->wait_s)) {
+		vmctl_usage_error(v, vmctl_find_cmd(cmd),
+				  "%s: --wait: expected seconds 0..3600, got '%s'", cmd, arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int vmctl_memset_parse(struct vmctl *v, int argc, char **argv,
 		       struct vmctl_memset_opts *o)
 {
-	static const struct option longopts[] = { { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = {
+		{ "wait", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int first, rc;
 
 	memset(o, 0, sizeof(*o));
-	rc = vmctl_getopt(v, "mem-set", argc, argv, "+:", longopts, vmctl_no_opts, o, 2, &first);
+	o->wait_s = VMCTL_MEMSET_WAIT_DEFAULT;
+	rc = vmctl_getopt(v, "mem-set", argc, argv, ":w:", longopts, memset_set, o, 2, &first);
 	if (rc)
 		return rc;
 	o->domain = argv[first];
-	if (vmctl_parse_size_kib(argv[first + 1], &o->kib)) {
+	/* 0 is a size too: it is refused later, with the guest's range. */
+	if (vmctl_parse_size_kib(argv[first + 1], &o->kib) &&
+	    strspn(argv[first + 1], "0") != strlen(argv[first + 1])) {
 		vmctl_usage_error(v, vmctl_find_cmd("mem-set"),
 				  "mem-set: '%s' is not a size (e.g. 6M, 8192K, 1G)",
 				  argv[first + 1]);
@@ -406,6 +435,24 @@ out_free:
 
 #define LIST_MAX 4096
 
+/* dom0's CPU time as dom0 counts it (vmctl_dom0_cpu_ns); left as the
+ * hypervisor gave it when /proc/stat cannot be read. */
+static void dom0_cpu_time(struct keel_dominfo *info)
+{
+	const char *path = getenv("VMCTL_PROC_STAT");
+	char buf[256];
+	uint64_t ns;
+	FILE *f;
+
+	f = fopen(path && *path ? path : VMCTL_PROC_STAT, "r");
+	if (!f)
+		return;
+	if (fgets(buf, sizeof(buf), f) &&
+	    !vmctl_dom0_cpu_ns(buf, sysconf(_SC_CLK_TCK), &ns))
+		info->cpu_time_ns = ns;
+	fclose(f);
+}
+
 static int cmd_list(struct vmctl *v, int argc, char **argv)
 {
 	struct vmctl_list_opts o;
@@ -443,6 +490,8 @@ static int cmd_list(struct vmctl *v, int argc, char **argv)
 		next = rows[n].info.domid + 1u;
 		n++;
 	}
+	if (n && rows[0].info.domid == 0)
+		dom0_cpu_time(&rows[0].info);
 	st = n > 1 ? vmctl_store(v) : NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (rows[i].info.domid == 0)
@@ -524,6 +573,13 @@ static int cmd_shutdown(struct vmctl *v, int argc, char **argv)
 				  strerror(-rc));
 			return VMCTL_FAIL;
 		}
+		if (info.flags & KEEL_DOMINF_paused) {
+			/* Its vCPUs do not run: waiting cannot help. */
+			vmctl_err(v, "'%s' (id %u) is paused: it sees the request once "
+				  "'vmctl unpause %s'; 'vmctl destroy %s' stops it now",
+				  o.domain, id, o.domain, o.domain);
+			return o.wait_s ? VMCTL_FAIL : VMCTL_OK;
+		}
 		if (waited_ms >= o.wait_s * 1000u) {
 			if (!o.wait_s)
 				return VMCTL_OK;
@@ -567,7 +623,9 @@ static int cmd_sched_credit(struct vmctl *v, int argc, char **argv)
 
 	if (vmctl_sched_parse(v, argc, argv, &o))
 		return VMCTL_FAIL;
-	if (vmctl_resolve(v, o.domain, &id, name, sizeof(name)))
+	/* dom0 runs on CPU0 alone, outside the credit scheduler. */
+	if (vmctl_resolve(v, o.domain, &id, name, sizeof(name)) ||
+	    vmctl_not_dom0(v, "sched-credit", id))
 		return VMCTL_FAIL;
 	rc = keel_sched_credit_get(vmctl_ctl(v), id, &weight, &cap);
 	if (rc) {
@@ -593,12 +651,46 @@ static int cmd_sched_credit(struct vmctl *v, int argc, char **argv)
 	return VMCTL_OK;
 }
 
+/*
+ * Polls memory/actual until it is the target or wait_s seconds pass.
+ * Returns 0 when reached, 1 when not (*actual: the last figure, 0 if the
+ * key never appeared), or -errno from the store.
+ */
+static int memset_wait(struct vmctl *v, struct keel_store *st, uint16_t id,
+		       uint64_t kib, unsigned int wait_s, uint64_t *actual)
+{
+	char path[80], *val = NULL;
+	unsigned int waited_ms = 0;
+	int rc;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/actual", id);
+	*actual = 0;
+	for (;;) {
+		rc = st->ops->read(st->ctx, path, &val);
+		if (rc && rc != -ENOENT)
+			return rc;
+		if (!rc) {
+			*actual = strtoull(val, NULL, 10);
+			free(val);
+			val = NULL;
+			if (*actual == kib)
+				return 0;
+		}
+		if (waited_ms >= wait_s * 1000u)
+			return 1;
+		v->sleep_ms(100);
+		waited_ms += 100;
+	}
+}
+
 static int cmd_mem_set(struct vmctl *v, int argc, char **argv)
 {
+	const uint64_t min_kib = (uint64_t)KEEL_CFG_MEMORY_MIN * 1024;
 	struct vmctl_memset_opts o;
 	struct keel_dominfo info;
 	struct keel_store *st;
 	char name[64], path[80], val[32];
+	uint64_t max_kib, actual;
 	uint16_t id;
 	int rc;
 
@@ -613,9 +705,11 @@ static int cmd_mem_set(struct vmctl *v, int argc, char **argv)
 			  strerror(-rc));
 		return VMCTL_FAIL;
 	}
-	if (o.kib > info.max_pages * 4) {
-		vmctl_err(v, "mem-set: %" PRIu64 " KiB is more than '%s' may have (maxmem %" PRIu64 " KiB)",
-			  o.kib, o.domain, info.max_pages * 4);
+	max_kib = info.max_pages * 4;
+	if (o.kib < min_kib || o.kib > max_kib) {
+		vmctl_err(v, "mem-set: %" PRIu64 " KiB is outside what '%s' may have: "
+			  "%" PRIu64 "..%" PRIu64 " KiB (%" PRIu64 "M..maxmem %" PRIu64 "M)",
+			  o.kib, o.domain, min_kib, max_kib, min_kib / 1024, max_kib / 1024);
 		return VMCTL_FAIL;
 	}
 	st = vmctl_store(v);
@@ -628,5 +722,25 @@ static int cmd_mem_set(struct vmctl *v, int argc, char **argv)
 		vmctl_err(v, "cannot write %s: %s", path, strerror(-rc));
 		return VMCTL_FAIL;
 	}
-	return VMCTL_OK;
+	if (!o.wait_s)
+		return VMCTL_OK;
+	rc = memset_wait(v, st, id, o.kib, o.wait_s, &actual);
+	if (rc < 0) {
+		vmctl_err(v, "cannot read '%s' (id %u)'s memory/actual: %s", o.domain, id,
+			  strerror(-rc));
+		return VMCTL_FAIL;
+	}
+	if (rc == 0) {
+		fprintf(v->out, "%s (id %u): memory %" PRIu64 " KiB\n",
+			name[0] ? name : o.domain, id, o.kib);
+		return VMCTL_OK;
+	}
+	if (!actual)
+		vmctl_err(v, "'%s' (id %u) has not reported memory/actual within %u s: "
+			  "does it run a balloon driver?", o.domain, id, o.wait_s);
+	else
+		vmctl_err(v, "'%s' (id %u) is at %" PRIu64 " KiB after %u s, not the "
+			  "%" PRIu64 " KiB target (memory/actual; the guest's console log "
+			  "says why)", o.domain, id, actual, o.wait_s, o.kib);
+	return VMCTL_FAIL;
 }

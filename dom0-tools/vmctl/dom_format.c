@@ -84,6 +84,23 @@ static int kv_double(yajl_gen g, const char *k, double v)
 	return yajl_gen_double(g, v) == yajl_gen_status_ok ? 0 : -ENOMEM;
 }
 
+/*
+ * "key": ns as seconds with three decimals (0.020, not yajl's %.20g
+ * 0.019839002000000001413); the exact figure is in the _ns key beside it.
+ */
+static int kv_seconds(yajl_gen g, const char *k, uint64_t ns)
+{
+	uint64_t ms = (ns + 500000ull) / 1000000ull;
+	char buf[32];
+	int n;
+
+	if (vmctl_json_key(g, k))
+		return -ENOMEM;
+	n = snprintf(buf, sizeof(buf), "%" PRIu64 ".%03u", ms / 1000u,
+		     (unsigned)(ms % 1000u));
+	return yajl_gen_number(g, buf, (size_t)n) == yajl_gen_status_ok ? 0 : -ENOMEM;
+}
+
 int vmctl_json_array(const void *rows, size_t n, size_t size,
 		     int (*row)(yajl_gen g, const void *row), char **json)
 {
@@ -129,7 +146,7 @@ static int dom_row_json(yajl_gen g, const void *p)
 	    vmctl_json_int(g, "vcpus", d->nr_vcpus) ||
 	    vmctl_json_int(g, "weight", d->weight) ||
 	    vmctl_json_int(g, "cap", d->cap) ||
-	    kv_double(g, "cpu_seconds", (double)d->cpu_time_ns / 1e9) ||
+	    kv_seconds(g, "cpu_seconds", d->cpu_time_ns) ||
 	    vmctl_json_int(g, "cpu_time_ns", d->cpu_time_ns) ||
 	    yajl_gen_map_close(g) != yajl_gen_status_ok)
 		return -ENOMEM;
@@ -171,5 +188,21 @@ int vmctl_parse_size_kib(const char *s, uint64_t *kib)
 	if (n == 0 || n > (1ull << 30) / mul)   /* at most 1 TiB */
 		return -EINVAL;
 	*kib = n * mul;
+	return 0;
+}
+
+int vmctl_dom0_cpu_ns(const char *stat, long hz, uint64_t *ns)
+{
+	unsigned long long t[8] = { 0 };
+	int n;
+
+	if (!stat || hz <= 0 || strncmp(stat, "cpu ", 4))
+		return -EINVAL;
+	n = sscanf(stat + 4, "%llu %llu %llu %llu %llu %llu %llu %llu",
+		   &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &t[7]);
+	if (n < 4)
+		return -EINVAL;
+	/* user nice system [idle] [iowait] irq softirq steal */
+	*ns = (t[0] + t[1] + t[2] + t[5] + t[6] + t[7]) * (1000000000ull / (uint64_t)hz);
 	return 0;
 }

@@ -64,6 +64,7 @@ int vmctl_usage_error(struct vmctl *v, const struct vmctl_cmd *cmd,
 {
 	va_list ap;
 
+	v->usage_error = 1;
 	fprintf(stderr, "%s: ", v->prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -146,7 +147,9 @@ static void print_usage(struct vmctl *v)
 	for (g = 0; g < NR_GROUPS; g++)
 		for (c = cmd_groups[g]; c->name; c++)
 			fprintf(v->out, "  %-13s %s\n", c->name, c->summary);
-	fprintf(v->out, "\nRun '%s help COMMAND' for a command's options.\n", v->prog);
+	fprintf(v->out, "\nRun '%s help COMMAND' for a command's options.  The manual:\n"
+		"" VMCTL_DOC_DIR "/dom0.md (vmctl), config.md (guest configs) and the\n"
+		"rest of the repository's docs/ and README.md there.\n", v->prog);
 }
 
 static void print_cmd_help(struct vmctl *v, const struct vmctl_cmd *c)
@@ -189,7 +192,16 @@ static int cmd_version(struct vmctl *v, int argc, char **argv)
  * is the command's.  A command's own "--help" is handled here too, so every
  * command gets it without repeating the code.
  */
+static int vmctl_dispatch(struct vmctl *v, int argc, char **argv);
+
 int vmctl_main(struct vmctl *v, int argc, char **argv)
+{
+	int rc = vmctl_dispatch(v, argc, argv);
+
+	return rc != VMCTL_OK && v->usage_error ? VMCTL_USAGE : rc;
+}
+
+static int vmctl_dispatch(struct vmctl *v, int argc, char **argv)
 {
 	const struct vmctl_cmd *c;
 	int i;

@@ -18,9 +18,20 @@
 #define VMCTL_VERSION "0.1.0"
 #endif
 
-/* Exit statuses: 0 success, 1 any failure (bad usage included). */
+/* Where dom0 has the repository's docs (each .md file) and README.md (help texts
+ * cite these, never the repository's docs/ that dom0 does not have). */
+#define VMCTL_DOC_DIR "/usr/share/doc/keel"
+
+/*
+ * Exit statuses, as kxs and xenstored have them (docs/dom0.md, "Exit
+ * status"): 0 success, 1 failure, 2 a usage error (unknown command or
+ * option, a missing or malformed argument).  Commands return VMCTL_FAIL
+ * after a usage error too: vmctl_main() turns it into VMCTL_USAGE when
+ * vmctl_usage_error() was called.
+ */
 #define VMCTL_OK    0
 #define VMCTL_FAIL  1
+#define VMCTL_USAGE 2
 
 struct vmctl {
 	const char *prog;                /* "vmctl", for messages */
@@ -34,6 +45,7 @@ struct vmctl {
 	int (*open_store)(struct vmctl *v, struct keel_store *st);
 	/* Sleeps between polls (shutdown --wait); replaced by tests. */
 	void (*sleep_ms)(unsigned int ms);
+	int usage_error;                 /* vmctl_usage_error() was called */
 };
 
 struct vmctl_cmd {
@@ -77,7 +89,8 @@ bool vmctl_daemon_down(struct vmctl *v, const char *name);
 void vmctl_err(struct vmctl *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Prints a usage error for cmd and returns VMCTL_FAIL. */
+/* Prints a usage error for cmd, marks v (exit status 2) and returns
+ * VMCTL_FAIL. */
 int vmctl_usage_error(struct vmctl *v, const struct vmctl_cmd *cmd,
 		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -160,6 +173,18 @@ int vmctl_json_int(struct yajl_gen_t *g, const char *k, uint64_t v);
 int vmctl_list_json(const struct vmctl_dom_row *rows, size_t n, char **json);
 
 /*
+ * dom0's CPU time from its own /proc/stat text: the first "cpu" line's
+ * user, nice, system, irq, softirq and steal ticks (idle and iowait left
+ * out) at hz ticks per second, in ns.  The hypervisor cannot tell: dom0
+ * owns CPU0 and idles in it with HLT, which is not intercepted.  0 or
+ * -EINVAL.
+ */
+int vmctl_dom0_cpu_ns(const char *stat, long hz, uint64_t *ns);
+
+/* Where `list` reads dom0's CPU time; $VMCTL_PROC_STAT overrides it. */
+#define VMCTL_PROC_STAT "/proc/stat"
+
+/*
  * Parses a memory size: a number with an optional unit K, M or G (KiB,
  * MiB, GiB; no unit: MiB), e.g. "6M", "8192K", "1G".  Returns 0 and the
  * size in KiB, or -EINVAL (not a size, zero, or over 1 TiB).
@@ -186,8 +211,11 @@ struct vmctl_sched_opts {
 
 struct vmctl_memset_opts {
 	const char *domain;
-	uint64_t kib;
+	uint64_t kib;                    /* 0 allowed here; cmd_mem_set refuses it */
+	uint32_t wait_s;                 /* for memory/actual; 0: do not wait */
 };
+
+#define VMCTL_MEMSET_WAIT_DEFAULT 10
 
 #define VMCTL_SHUTDOWN_WAIT_DEFAULT 30
 

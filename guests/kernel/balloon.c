@@ -44,14 +44,22 @@ static void target_changed(const char *path, const char *token, void *arg)
 	kernel_kick();
 }
 
+/*
+ * memory/actual after every pass (vmctl mem-set waits for it), the console
+ * line only when the figure changed: the store's first watch event would
+ * otherwise print the boot size a second time.
+ */
 static void report(void)
 {
+	static uint64_t printed_kib = ~0ull;
 	char buf[32];
 	uint64_t kib = balloon_pages_to_kib(mm_nr_populated());
 
 	gk_snprintf(buf, sizeof(buf), "%lu", (unsigned long)kib);
 	xs_write(XS_NO_TX, actual_path, buf);
-	printk("balloon: %lu KiB\n", (unsigned long)kib);
+	if (kib != printed_kib)
+		printk("balloon: %lu KiB\n", (unsigned long)kib);
+	printed_kib = kib;
 }
 
 int balloon_init(void)

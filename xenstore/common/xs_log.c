@@ -41,3 +41,20 @@ int xs_log_level_parse(const char *name, enum xs_log_level *out)
 	}
 	return -EINVAL;
 }
+
+char *xs_log_stamp(char *buf, size_t size, const struct timespec *ts)
+{
+	char day[24];
+	struct tm tm;
+	int n;
+
+	if (!gmtime_r(&ts->tv_sec, &tm) ||
+	    !strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(day, sizeof(day), "@%lld", (long long)ts->tv_sec);
+	n = snprintf(buf, size, "%s.%03ld", day, ts->tv_nsec / 1000000);
+	if (n < 0 || (size_t)n >= size) {
+		if (size >= 2)
+			snprintf(buf, size, "?");
+	}
+	return buf;
+}

@@ -6,6 +6,9 @@
 #ifndef KEEL_XS_LOG_H
 #define KEEL_XS_LOG_H
 
+#include <stddef.h>
+#include <time.h>
+
 enum xs_log_level {
 	XS_LOG_ERR   = 0,
 	XS_LOG_WARN  = 1,
@@ -27,5 +30,12 @@ void xs_log(const struct xs_logger *lg, enum xs_log_level level,
 /* Name of a level, "err" .. "debug"; parse one back (-EINVAL if unknown). */
 const char *xs_log_level_name(enum xs_log_level level);
 int xs_log_level_parse(const char *name, enum xs_log_level *out);
+
+/*
+ * Writes @ts as "2026-12-04 18:25:01.123" (UTC, milliseconds) into @buf,
+ * the time stamp of xenstored's log lines.  Returns @buf ("?" if @size is
+ * too small).
+ */
+char *xs_log_stamp(char *buf, size_t size, const struct timespec *ts);
 
 #endif

@@ -45,11 +45,12 @@ struct options {
 static void log_stderr(void *ctx, enum xs_log_level level, const char *msg)
 {
 	struct timespec ts;
+	char stamp[40];
 
 	(void)ctx;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	fprintf(stderr, "%lld.%03ld xenstored[%d] %s: %s\n",
-		(long long)ts.tv_sec, ts.tv_nsec / 1000000, (int)getpid(),
+	fprintf(stderr, "%s xenstored[%d] %s: %s\n",
+		xs_log_stamp(stamp, sizeof(stamp), &ts), (int)getpid(),
 		xs_log_level_name(level), msg);
 }
 

@@ -307,7 +307,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: keel-blkback [--debug]\n"
 		   "Serves guests' block devices (vbd) from image files; see "
-		   "docs/backends.md.\n");
+		   "/usr/share/doc/keel/backends.md.\n");
 }
 
 int main(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cons_ring.h"
@@ -58,7 +59,8 @@ static void make_dir(const char *dir)
 
 static int open_log(struct consoled *d, struct cons_guest *g)
 {
-	int rc = cons_log_path(d->log_dir, g->name, g->domid, g->log_path,
+	char line[128];
+	int n, rc = cons_log_path(d->log_dir, g->name, g->domid, g->log_path,
 			       sizeof(g->log_path));
 
 	if (rc)
@@ -66,7 +68,14 @@ static int open_log(struct consoled *d, struct cons_guest *g)
 	make_dir(d->log_dir);
 	g->log_fd = open(g->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 			 0640);
-	return g->log_fd < 0 ? -errno : 0;
+	if (g->log_fd < 0)
+		return -errno;
+	/* Each incarnation of the name starts with a dated line. */
+	n = cons_log_separator(line, sizeof(line), g->name, g->domid, time(NULL));
+	if (n > 0 && write(g->log_fd, line, (size_t)n) != n)
+		cd_log(d, KEEL_LOG_WARN, "dom%u: cannot write to %s: %s", g->domid,
+		       g->log_path, strerror(errno));
+	return 0;
 }
 
 int guest_connect(struct consoled *d, uint16_t domid, uint64_t gfn,

@@ -51,9 +51,10 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Reads the daemon's answer line; leftover bytes (the backlog) go to
- * @out_fd.  0 on "ok", else -errno. */
-static int read_answer(int sfd, int out_fd)
+/* Reads the daemon's answer line; on "ok" calls @attached, then
+ * leftover bytes (the backlog) go to @out_fd.  0 on "ok", else -errno. */
+static int read_answer(int sfd, int out_fd, void (*attached)(void *arg),
+		       void *arg)
 {
 	char buf[256];
 	size_t have = 0;
@@ -77,7 +78,9 @@ static int read_answer(int sfd, int out_fd)
 			return -EPROTO;
 	}
 	if (strncmp(buf, "ok\n", 3) != 0)
-		return strncmp(buf, "error ", 6) == 0 ? -ENOENT : -EPROTO;
+		return strncmp(buf, "error ", 6) == 0 ? -ENXIO : -EPROTO;
+	if (attached)
+		attached(arg);
 	return write_all(out_fd, nl + 1, have - (size_t)(nl + 1 - buf));
 }
 
@@ -129,6 +132,12 @@ static int pump(int sfd, int in_fd, int out_fd)
 
 int keel_console_attach(uint16_t domid, int in_fd, int out_fd)
 {
+	return keel_console_attach_cb(domid, in_fd, out_fd, NULL, NULL);
+}
+
+int keel_console_attach_cb(uint16_t domid, int in_fd, int out_fd,
+			   void (*attached)(void *arg), void *arg)
+{
 	struct termios saved, raw;
 	bool tty = isatty(in_fd);
 	char line[32];
@@ -140,7 +149,7 @@ int keel_console_attach(uint16_t domid, int in_fd, int out_fd)
 	snprintf(line, sizeof(line), "attach %u\n", (unsigned)domid);
 	rc = write_all(sfd, line, strlen(line));
 	if (rc == 0)
-		rc = read_answer(sfd, out_fd);
+		rc = read_answer(sfd, out_fd, attached, arg);
 	if (rc)
 		goto err_close;
 	if (tty && tcgetattr(in_fd, &saved) == 0) {

@@ -17,11 +17,20 @@
  * every return.
  *
  * Returns 0 after Ctrl-] (or end of input), or a negative errno:
- * -ENOENT no such console (the daemon refused: no guest with a console
+ * -ENXIO no such console (the daemon refused: no guest with a console
  * by that id), -ECONNREFUSED/-ENOENT no daemon (socket missing),
  * -EPIPE the daemon closed the console (the guest went away), other
  * errors of socket(), connect(), read() or write().
  */
 int keel_console_attach(uint16_t domid, int in_fd, int out_fd);
+
+/*
+ * keel_console_attach(), calling @attached(@arg) (if not NULL) once the
+ * daemon has accepted the attach and before any guest output is written:
+ * the place for an "attached" banner that must not show when attaching
+ * fails.
+ */
+int keel_console_attach_cb(uint16_t domid, int in_fd, int out_fd,
+			   void (*attached)(void *arg), void *arg);
 
 #endif

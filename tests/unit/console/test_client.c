@@ -126,7 +126,7 @@ START_TEST(end_of_input_detaches)
 }
 END_TEST
 
-START_TEST(refused_console_is_enoent)
+START_TEST(refused_console_is_enxio)
 {
 	struct fake f = { .answer = "error no console for that domain\n",
 			  .close_after = true };
@@ -135,7 +135,7 @@ START_TEST(refused_console_is_enoent)
 
 	fake_start(&f, &t);
 	ck_assert_int_eq(attach_with(9, "", 0, false, out, sizeof(out)),
-			 -ENOENT);
+			 -ENXIO);
 	fake_stop(&f, t);
 	ck_assert_str_eq(out, "");
 }
@@ -186,7 +186,7 @@ Suite *suite_client(void)
 
 	tcase_add_test(tc, backlog_then_input_until_ctrl_bracket);
 	tcase_add_test(tc, end_of_input_detaches);
-	tcase_add_test(tc, refused_console_is_enoent);
+	tcase_add_test(tc, refused_console_is_enxio);
 	tcase_add_test(tc, daemon_hanging_up_is_epipe);
 	tcase_add_test(tc, garbage_answer_is_eproto);
 	tcase_add_test(tc, no_daemon);

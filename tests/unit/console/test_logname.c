@@ -69,12 +69,27 @@ START_TEST(small_buffer_is_an_error)
 }
 END_TEST
 
+START_TEST(separator_is_dated)
+{
+	char buf[128];
+
+	/* 2026-12-04 18:25:01 UTC */
+	ck_assert_int_eq(cons_log_separator(buf, sizeof(buf), "hello", 3, 1796408701),
+			 (int)strlen(buf));
+	ck_assert_str_eq(buf, "==== 2026-12-04 18:25:01 UTC: hello (domain 3) started ====\n");
+	cons_log_separator(buf, sizeof(buf), "../x", 7, 0);
+	ck_assert_str_eq(buf, "==== 1970-01-01 00:00:00 UTC: domain 7 started ====\n");
+	ck_assert_int_eq(cons_log_separator(buf, 10, "hello", 3, 0), -ENAMETOOLONG);
+}
+END_TEST
+
 Suite *suite_logname(void)
 {
 	Suite *s = suite_create("logname");
 	TCase *tc = tcase_create("logname");
 
 	tcase_add_test(tc, plain_name);
+	tcase_add_test(tc, separator_is_dated);
 	tcase_add_test(tc, allowed_characters);
 	tcase_add_loop_test(tc, bad_names_fall_back_to_domid, 0,
 			    sizeof(bad_names) / sizeof(bad_names[0]));

@@ -121,12 +121,15 @@ static void setup(void)
 	slept_ms = 0;
 	test_open_store = open_fake_store;
 	test_sleep_ms = count_sleep;
+	/* dom0's CPU time from the fake hypervisor, not this host's */
+	setenv("VMCTL_PROC_STAT", "/nonexistent/stat", 1);
 }
 
 static void teardown(void)
 {
 	test_open_store = NULL;
 	test_sleep_ms = NULL;
+	unsetenv("VMCTL_PROC_STAT");
 	free(out);
 	free(err);
 	fs_reset();
@@ -216,12 +219,16 @@ START_TEST(list_json)
 	ck_assert_int_eq(YAJL_GET_INTEGER(yajl_tree_get(a, (const char *[]){ "memory", NULL },
 							yajl_t_number)), 4 << 20);
 	yajl_tree_free(t);
+	/* seconds rounded to three decimals, not yajl's %.20g */
+	ck_assert_ptr_nonnull(strstr(out, "\"cpu_seconds\": 1.500,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"cpu_seconds\": 0.020,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"cpu_seconds\": 12.346,"));
 }
 END_TEST
 
 START_TEST(list_bad_option)
 {
-	ck_assert_int_eq(RUN("list", "--yaml"), VMCTL_FAIL);
+	ck_assert_int_eq(RUN("list", "--yaml"), VMCTL_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "list: unknown option '--yaml'"));
 	ck_assert_int_eq(fake.calls, 0);
 }
@@ -289,6 +296,15 @@ START_TEST(parse_memset)
 	ck_assert_int_eq(vmctl_memset_parse(&v, 3, (char *[]){ "mem-set", "h", "lots", NULL }, &o),
 			 -EINVAL);
 	ck_assert_int_eq(vmctl_memset_parse(&v, 2, (char *[]){ "mem-set", "h", NULL }, &o), -EINVAL);
+	/* 0 parses, to be refused with the guest's range */
+	ck_assert_int_eq(vmctl_memset_parse(&v, 3, (char *[]){ "mem-set", "h", "0", NULL }, &o), 0);
+	ck_assert_uint_eq(o.kib, 0);
+	ck_assert_uint_eq(o.wait_s, VMCTL_MEMSET_WAIT_DEFAULT);
+	ck_assert_int_eq(vmctl_memset_parse(&v, 5,
+		(char *[]){ "mem-set", "h", "6M", "--wait", "3", NULL }, &o), 0);
+	ck_assert_uint_eq(o.wait_s, 3);
+	ck_assert_int_eq(vmctl_memset_parse(&v, 5,
+		(char *[]){ "mem-set", "h", "6M", "--wait", "x", NULL }, &o), -EINVAL);
 	vmctl_fini(&v);
 }
 END_TEST
@@ -359,10 +375,23 @@ START_TEST(sched_credit_print_and_set)
 }
 END_TEST
 
+/* A guest's balloon driver: memory/actual follows memory/target. */
+static void balloon_sleep(unsigned int ms)
+{
+	const char *t = fs_get("/local/domain/3/memory/target");
+
+	slept_ms += ms;
+	if (t)
+		fs_put("/local/domain/3/memory/actual", t);
+}
+
 START_TEST(mem_set_writes_target)
 {
+	test_sleep_ms = balloon_sleep;
 	ck_assert_int_eq(RUN("mem-set", "hello", "6M"), VMCTL_OK);
 	ck_assert_str_eq(fs_get("/local/domain/3/memory/target"), "6144");
+	ck_assert_str_eq(out, "hello (id 3): memory 6144 KiB\n");
+	ck_assert_uint_eq(slept_ms, 100);
 	free(out);
 	free(err);
 	ck_assert_int_eq(RUN("mem-set", "hello", "8192K"), VMCTL_OK);
@@ -370,10 +399,52 @@ START_TEST(mem_set_writes_target)
 }
 END_TEST
 
+START_TEST(mem_set_target_not_reached)
+{
+	fs_put("/local/domain/3/memory/actual", "4096");
+	ck_assert_int_eq(RUN("mem-set", "hello", "6M"), VMCTL_FAIL);
+	ck_assert_str_eq(fs_get("/local/domain/3/memory/target"), "6144");
+	ck_assert_ptr_nonnull(strstr(err, "'hello' (id 3) is at 4096 KiB after 10 s, "
+				     "not the 6144 KiB target (memory/actual"));
+	ck_assert_uint_eq(slept_ms, 10000);
+	free(out);
+	free(err);
+	fs_reset();
+	fs_put("/local/domain/3/name", "hello");
+	ck_assert_int_eq(RUN("mem-set", "hello", "6M", "--wait", "1"), VMCTL_FAIL);
+	ck_assert_ptr_nonnull(strstr(err, "has not reported memory/actual within 1 s"));
+}
+END_TEST
+
+START_TEST(mem_set_no_wait)
+{
+	ck_assert_int_eq(RUN("mem-set", "hello", "6M", "--wait", "0"), VMCTL_OK);
+	ck_assert_str_eq(fs_get("/local/domain/3/memory/target"), "6144");
+	ck_assert_uint_eq(slept_ms, 0);
+}
+END_TEST
+
+START_TEST(mem_set_below_minimum)
+{
+	static const char *const sizes[] = { "1K", "0", "3M", "4095K" };
+
+	for (unsigned int i = 0; i < 4; i++) {
+		ck_assert_int_eq(RUN("mem-set", "hello", (char *)sizes[i]), VMCTL_FAIL);
+		ck_assert_ptr_nonnull(strstr(err, "outside what 'hello' may have: "
+					     "4096..8192 KiB (4M..maxmem 8M)"));
+		ck_assert_str_eq(fs_get("/local/domain/3/memory/target"), "4096");
+		free(out);
+		free(err);
+	}
+	out = err = NULL;
+}
+END_TEST
+
 START_TEST(mem_set_over_maxmem)
 {
 	ck_assert_int_eq(RUN("mem-set", "hello", "9M"), VMCTL_FAIL);
-	ck_assert_ptr_nonnull(strstr(err, "9216 KiB is more than 'hello' may have (maxmem 8192 KiB)"));
+	ck_assert_ptr_nonnull(strstr(err, "9216 KiB is outside what 'hello' may have: "
+				     "4096..8192 KiB"));
 	ck_assert_str_eq(fs_get("/local/domain/3/memory/target"), "4096");
 }
 END_TEST
@@ -394,6 +465,40 @@ START_TEST(shutdown_reboot_times_out)
 	ck_assert_str_eq(fs_get("/local/domain/3/control/shutdown"), "reboot");
 	ck_assert_ptr_nonnull(strstr(err, "'hello' (id 3) did not shut down within 2 s"));
 	ck_assert_uint_eq(slept_ms, 2000);
+}
+END_TEST
+
+START_TEST(shutdown_paused_says_so)
+{
+	doms[3].flags |= KEEL_DOMINF_paused;
+	ck_assert_int_eq(RUN("shutdown", "hello"), VMCTL_FAIL);
+	ck_assert_str_eq(fs_get("/local/domain/3/control/shutdown"), "poweroff");
+	ck_assert_ptr_nonnull(strstr(err, "'hello' (id 3) is paused: it sees the request "
+				     "once 'vmctl unpause hello'"));
+	ck_assert_uint_eq(slept_ms, 0);
+}
+END_TEST
+
+START_TEST(sched_credit_dom0_refused)
+{
+	ck_assert_int_eq(RUN("sched-credit", "0"), VMCTL_FAIL);
+	ck_assert_str_eq(err, "vmctl: sched-credit: domain 0 is dom0, the control domain; refused\n");
+	free(out);
+	free(err);
+	ck_assert_int_eq(RUN("sched-credit", "Domain-0", "--weight", "5"), VMCTL_FAIL);
+	ck_assert_ptr_nonnull(strstr(err, "domain 0 is dom0"));
+}
+END_TEST
+
+START_TEST(console_no_daemon_one_message)
+{
+	setenv("KEEL_CONSOLE_SOCK", "/nonexistent/console.sock", 1);
+	ck_assert_int_eq(RUN("console", "hello"), VMCTL_FAIL);
+	unsetenv("KEEL_CONSOLE_SOCK");
+	ck_assert_str_eq(err, "vmctl: cannot attach to the console of 'hello' (domain 3): "
+			 "nobody listens on /run/keel/console.sock; is keel-consoled "
+			 "running? (/var/log/keel-consoled.log)\n");
+	ck_assert_ptr_null(strstr(out, "attached"));
 }
 END_TEST
 
@@ -423,8 +528,66 @@ END_TEST
 
 START_TEST(create_usage)
 {
-	ck_assert_int_eq(RUN("create"), VMCTL_FAIL);
+	ck_assert_int_eq(RUN("create"), VMCTL_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "create: missing argument"));
+}
+END_TEST
+
+/* Help texts cite what dom0 has: /usr/share/doc/keel, not docs/. */
+START_TEST(help_cites_no_repository_docs)
+{
+	static const struct vmctl_cmd *const groups[] = {
+		vmctl_core_cmds, vmctl_host_cmds, vmctl_domain_cmds,
+		vmctl_console_cmds, vmctl_block_cmds,
+	};
+
+	for (unsigned int g = 0; g < 5; g++)
+		for (const struct vmctl_cmd *c = groups[g]; c->name; c++) {
+			const char *d = strstr(c->help, "docs/");
+
+			ck_assert_msg(!d || (d > c->help && d[-1] != ' ' && d[-1] != '('),
+				      "vmctl help %s cites %.20s", c->name, d);
+		}
+	ck_assert_int_eq(RUN("help"), VMCTL_OK);
+	ck_assert_ptr_nonnull(strstr(out, "/usr/share/doc/keel/dom0.md"));
+}
+END_TEST
+
+/* create's free-memory check counts the guest's page tables too. */
+START_TEST(pool_pages_include_page_tables)
+{
+	ck_assert_uint_eq(keel_build_pool_pages(256), 256 + 1 + 1 + KEEL_BUILD_DOMAIN_PAGES);
+	/* 1519 MiB: 760 table pages (3 MiB), the gap seen between a refusal
+	 * after populating and the free figure of vmctl info */
+	ck_assert_uint_eq(keel_build_pool_pages(1519 * 256),
+			  1519 * 256 + 760 + 2 + KEEL_BUILD_DOMAIN_PAGES);
+}
+END_TEST
+
+START_TEST(dom0_cpu_from_proc_stat)
+{
+	uint64_t ns;
+
+	ck_assert_int_eq(vmctl_dom0_cpu_ns("cpu  150 10 40 9000 70 3 2 0 0 0\n", 100, &ns), 0);
+	ck_assert_uint_eq(ns, 2050000000ull);      /* 205 ticks, idle and iowait out */
+	ck_assert_int_eq(vmctl_dom0_cpu_ns("cpu0 1 2 3 4\n", 100, &ns), -EINVAL);
+	ck_assert_int_eq(vmctl_dom0_cpu_ns("cpu  1 2\n", 100, &ns), -EINVAL);
+}
+END_TEST
+
+START_TEST(list_dom0_cpu_time_from_dom0)
+{
+	char path[] = "/tmp/statXXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_gt(write(fd, "cpu  150 10 40 9000 70 3 2 0 0 0\n", 33), 0);
+	close(fd);
+	setenv("VMCTL_PROC_STAT", path, 1);
+	ck_assert_int_eq(RUN("list", "--json"), VMCTL_OK);
+	unsetenv("VMCTL_PROC_STAT");
+	unlink(path);
+	ck_assert_ptr_nonnull(strstr(out, "\"cpu_seconds\": 2.050,"));
 }
 END_TEST
 
@@ -465,12 +628,22 @@ Suite *domain_suite(void)
 	tcase_add_test(tc, sched_credit_print_and_set);
 	tcase_add_test(tc, mem_set_writes_target);
 	tcase_add_test(tc, mem_set_over_maxmem);
+	tcase_add_test(tc, mem_set_target_not_reached);
+	tcase_add_test(tc, mem_set_no_wait);
+	tcase_add_test(tc, mem_set_below_minimum);
 	tcase_add_test(tc, shutdown_waits);
 	tcase_add_test(tc, shutdown_reboot_times_out);
 	tcase_add_test(tc, shutdown_store_refuses);
+	tcase_add_test(tc, shutdown_paused_says_so);
+	tcase_add_test(tc, console_no_daemon_one_message);
+	tcase_add_test(tc, sched_credit_dom0_refused);
 	tcase_add_test(tc, create_bad_config_creates_nothing);
 	tcase_add_test(tc, create_usage);
 	tcase_add_test(tc, every_domain_cmd_has_help);
+	tcase_add_test(tc, help_cites_no_repository_docs);
+	tcase_add_test(tc, pool_pages_include_page_tables);
+	tcase_add_test(tc, dom0_cpu_from_proc_stat);
+	tcase_add_test(tc, list_dom0_cpu_time_from_dom0);
 	suite_add_tcase(s, tc);
 	return s;
 }

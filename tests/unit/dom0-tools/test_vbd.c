@@ -588,7 +588,7 @@ START_TEST(argument_errors)
 		argc++;
 	}
 	argv[argc] = NULL;
-	ck_assert_int_eq(run_vmctl(&fake, argc, argv, &out, &err), VMCTL_FAIL);
+	ck_assert_int_eq(run_vmctl(&fake, argc, argv, &out, &err), VMCTL_USAGE);
 	ck_assert_msg(strstr(err, bad_args[i].error), "bad_args[%zu]: got '%s'", i, err);
 	ck_assert_msg(strstr(err, "usage: vmctl "), "bad_args[%zu]: no usage", i);
 	ck_assert_int_eq(fake.calls, 0);

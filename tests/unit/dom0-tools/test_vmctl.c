@@ -190,7 +190,7 @@ END_TEST
 
 START_TEST(help_unknown_cmd_fails)
 {
-	ck_assert_int_eq(RUN(&fake, "help", "frobnicate"), VMCTL_FAIL);
+	ck_assert_int_eq(RUN(&fake, "help", "frobnicate"), VMCTL_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "unknown command 'frobnicate'"));
 }
 END_TEST
@@ -198,14 +198,14 @@ END_TEST
 START_TEST(no_command_fails)
 {
 	ck_assert_int_eq(run_vmctl(&fake, 1, (char *[]){ "vmctl", NULL }, &out, &err),
-			 VMCTL_FAIL);
+			 VMCTL_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "no command"));
 }
 END_TEST
 
 START_TEST(unknown_command_fails)
 {
-	ck_assert_int_eq(RUN(&fake, "frobnicate"), VMCTL_FAIL);
+	ck_assert_int_eq(RUN(&fake, "frobnicate"), VMCTL_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "unknown command 'frobnicate'"));
 	ck_assert_str_eq(out, "");
 }
@@ -213,7 +213,7 @@ END_TEST
 
 START_TEST(unknown_global_option_fails)
 {
-	ck_assert_int_eq(RUN(&fake, "--frob", "info"), VMCTL_FAIL);
+	ck_assert_int_eq(RUN(&fake, "--frob", "info"), VMCTL_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "unknown option '--frob'"));
 	ck_assert_int_eq(fake.calls, 0);
 }
@@ -221,7 +221,7 @@ END_TEST
 
 START_TEST(unknown_cmd_option_fails_without_hypercall)
 {
-	ck_assert_int_eq(RUN(&fake, "info", "--jsn"), VMCTL_FAIL);
+	ck_assert_int_eq(RUN(&fake, "info", "--jsn"), VMCTL_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "unknown option '--jsn'"));
 	ck_assert_ptr_nonnull(strstr(err, "usage: vmctl info"));
 	ck_assert_int_eq(fake.calls, 0);
@@ -230,7 +230,7 @@ END_TEST
 
 START_TEST(extra_argument_fails)
 {
-	ck_assert_int_eq(RUN(&fake, "info", "now"), VMCTL_FAIL);
+	ck_assert_int_eq(RUN(&fake, "info", "now"), VMCTL_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "unexpected argument 'now'"));
 }
 END_TEST
@@ -245,7 +245,7 @@ END_TEST
 
 START_TEST(version_extra_argument_fails)
 {
-	ck_assert_int_eq(RUN(&fake, "version", "x"), VMCTL_FAIL);
+	ck_assert_int_eq(RUN(&fake, "version", "x"), VMCTL_USAGE);
 }
 END_TEST
 

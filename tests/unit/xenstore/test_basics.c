@@ -8,6 +8,7 @@
 #include "node.h"
 #include "path.h"
 #include "strmap.h"
+#include "xs_log.h"
 
 START_TEST(path_absolute_kept)
 {
@@ -141,12 +142,23 @@ START_TEST(strmap_ops)
 }
 END_TEST
 
+START_TEST(log_stamp_readable)
+{
+	struct timespec ts = { 1796408701, 123456789 };
+	char buf[40];
+
+	ck_assert_str_eq(xs_log_stamp(buf, sizeof(buf), &ts), "2026-12-04 18:25:01.123");
+	ck_assert_str_eq(xs_log_stamp(buf, 8, &ts), "?");
+}
+END_TEST
+
 Suite *suite_basics(void)
 {
 	Suite *s = suite_create("basics");
 	TCase *tc = tcase_create("basics");
 
 	tcase_add_test(tc, path_absolute_kept);
+	tcase_add_test(tc, log_stamp_readable);
 	tcase_add_test(tc, path_relative_goes_home);
 	tcase_add_test(tc, path_bad_rejected);
 	tcase_add_test(tc, path_special_only_when_allowed);
