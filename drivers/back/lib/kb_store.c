@@ -23,11 +23,37 @@ int kb_read_uint(struct kb_backend *b, const char *dir, const char *key,
 	return rc;
 }
 
+#define WRITE_TRIES 8
+
+/*
+ * Writes dir/key only while dir exists: a write to a directory the
+ * toolstack just removed (a detach, a destroy) would create it again --
+ * a stray "state" that makes the next attach of that device look taken.
+ * The check and the write are one transaction, retried when it races.
+ * 0, -ENOENT when dir is gone, or -errno.
+ */
 int kb_write_str(struct kb_backend *b, const char *dir, const char *key,
 		 const char *val)
 {
-	char path[KB_PATH_MAX + 64];
+	char path[KB_PATH_MAX + 64], *cur = NULL;
+	uint32_t tx;
+	int rc = -EAGAIN;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	return kxs_write(b->xs, 0, path, val, strlen(val));
+	for (int i = 0; i < WRITE_TRIES && rc == -EAGAIN; i++) {
+		rc = kxs_tx_start(b->xs, &tx);
+		if (rc < 0)
+			return rc;
+		rc = kxs_read(b->xs, tx, dir, &cur, NULL);
+		free(cur);
+		cur = NULL;
+		if (rc == 0)
+			rc = kxs_write(b->xs, tx, path, val, strlen(val));
+		if (rc < 0) {
+			kxs_tx_end(b->xs, tx, false);
+			return rc;
+		}
+		rc = kxs_tx_end(b->xs, tx, true);
+	}
+	return rc;
 }
