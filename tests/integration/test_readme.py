@@ -78,11 +78,16 @@ def main():
         def terminal_size():
             # The harness strips escape sequences from what it reads, so
             # it answers keel-resize's question (ESC [ 6 n) blind, as a
-            # terminal 132 columns wide would, while it waits a second.
+            # terminal 132 columns wide would.
             _, before = b.run("stty size")
             _, prof = b.run("grep -c keel-resize /etc/profile")
-            vm.send("keel-resize; echo; stty size")
-            time.sleep(0.5)
+            # Answer only once the shell has run the line (its first
+            # command's output is there): until then the shell's own line
+            # editor would read the answer as keys.  keel-resize then finds
+            # it in the tty's buffer, whether it comes before or after its
+            # question.
+            vm.send('echo @@RS""; keel-resize; echo; stty size')
+            vm.wait_for(r"^@@RS\n", 20)
             vm.proc.stdin.write(b"\x1b[40;132R")
             vm.proc.stdin.flush()
             # A whole line (the echo ends keel-resize's cursor moves; a
@@ -132,8 +137,13 @@ def main():
             # hello ticks once a second into its console log, not the
             # hypervisor's ring; its first lines (before its console
             # ring was up) are in both.
-            time.sleep(3)
-            _, ticks = b.run(f"grep -c '^tick' {LOG}")
+            deadline = time.monotonic() + 30       # a few ticks first
+            while True:
+                _, ticks = b.run(f"grep -c '^tick' {LOG}")
+                if ticks.strip().isdigit() and int(ticks) >= 3 or \
+                        time.monotonic() > deadline:
+                    break
+                time.sleep(1)
             st, out = b.run("vmctl dmesg | grep -cE '^[(]d[0-9]+[)] tick'")
             _, first = b.run("vmctl dmesg | grep -c 'keel guest kernel: domain'")
             return (out.strip() == "0" and ticks.strip() not in ("", "0") and
