@@ -91,6 +91,7 @@ void harness_bug(const char *file, int line, const char *what)
 /* ---- the world ---------------------------------------------------------- */
 
 static struct domain *doms[NDOMS];
+static bool destroyed[NDOMS];           /* guests taken down mid-input */
 static unsigned foreign[FAKE_NR_FRAMES], foreign_rw[FAKE_NR_FRAMES];
 static unsigned pool_free_at_start, guest_pages_at_start;
 static unsigned dom0_frame[2];          /* dom0's own two pool pages */
@@ -793,6 +794,7 @@ static void setup(void)
 	memset(foreign, 0, sizeof(foreign));
 	memset(foreign_rw, 0, sizeof(foreign_rw));
 	memset(doms, 0, sizeof(doms));
+	memset(destroyed, 0, sizeof(destroyed));
 	harness_locks_held = 0;
 	for (unsigned f = 0; f < DOM0_RAM0; f++)
 		fake_page(f)->owner = PAGE_OWNER_NONE;
@@ -830,6 +832,9 @@ static void setup(void)
 /* As domain_kill(): ports, grants, shared info, then memory. */
 static void destroy(struct domain *d)
 {
+	if (destroyed[d->id])
+		return;
+	destroyed[d->id] = true;
 	d->dying = true;
 	evtchn_domain_destroy(d);
 	gnttab_domain_destroy(d);
@@ -902,7 +907,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_all();
 	while (in.n && steps++ < 256) {
 		struct domain *d = doms[u8(&in) % NDOMS];
-		uint8_t fam = u8(&in) % 6;
+		uint8_t fam = u8(&in) % 7;
 
 		switch (fam) {
 		case 0:
@@ -926,8 +931,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (FUZZ_FAMILIES & FAM_MMU)
 				op_mmu(&in, d);
 			break;
-		default:
+		case 5:
 			op_scribble(&in, d);
+			break;
+		default:
+			/* A guest dies mid-input: dom0 still maps its pages,
+			 * its peers' ports and grants must cope. */
+			if (!d->privileged && u8(&in) >= 0xc0)
+				destroy(d);
 			break;
 		}
 		check_all();
