@@ -42,6 +42,8 @@
 #include <keel/page.h>
 #include <keel/rangeset.h>
 #include <keel/time.h>
+#include <keel/console.h>
+#include <public/console.h>
 #include <public/event_channel.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
@@ -54,12 +56,15 @@
 #define FAM_GNTTAB 2u
 #define FAM_MEMORY 4u
 #define FAM_MMU    8u
+#define FAM_CONSOLE 16u
 
 #ifndef FUZZ_FAMILIES
-#define FUZZ_FAMILIES (FAM_EVTCHN | FAM_GNTTAB | FAM_MEMORY | FAM_MMU)
+#define FUZZ_FAMILIES (FAM_EVTCHN | FAM_GNTTAB | FAM_MEMORY | FAM_MMU | \
+		       FAM_CONSOLE)
 #endif
 
 long do_mmu_update(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS]);
+long do_console_io(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS]);
 
 #define NDOMS      4             /* dom0, d1, d2, d3 */
 #define ARG_GFN    0             /* each domain's argument page */
@@ -265,6 +270,45 @@ void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus)
 	(void)nr_vcpus;
 }
 
+/* The log (fake_hv.c's printk is renamed away for the fuzzers): quiet
+ * unless HVFUZZ_TRACE is set; counts what console_io puts in it (its
+ * LOG_INFO lines) for the rate-limit check. */
+static int trace = -1;
+static uint64_t console_logged;
+static uint64_t clock_ns;
+
+static bool tracing(void)
+{
+	if (trace < 0)
+		trace = getenv("HVFUZZ_TRACE") != NULL;
+	return trace;
+}
+
+void vprintk(enum log_level lvl, const char *fmt, va_list ap)
+{
+	char line[2048];
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+
+	if (lvl == LOG_INFO && n > 0)
+		console_logged += (uint64_t)n;
+	if (tracing())
+		fprintf(stderr, "log: %s", line);
+}
+
+void printk(enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(lvl, fmt, ap);
+	va_end(ap);
+}
+
+uint64_t now_ns(void)
+{
+	return clock_ns;
+}
+
 /* ---- invariants --------------------------------------------------------- */
 
 static bool is_guest(const struct domain *d)
@@ -418,15 +462,11 @@ static void check_all(void)
 /* ---- the input ---------------------------------------------------------- */
 
 /* HVFUZZ_TRACE=1 in the environment: print each call and its result (to
- * read what a crash input does: ./fuzz_all crash-...). */
-static int trace = -1;
-
+ * read what a crash input does: ./fuzz_all crash-...), and the log. */
 static long traced(const char *what, struct domain *d, const uint64_t *args,
 		   long rc)
 {
-	if (trace < 0)
-		trace = getenv("HVFUZZ_TRACE") != NULL;
-	if (trace)
+	if (tracing())
 		fprintf(stderr, "d%u %s(%#lx, %#lx, %#lx, %#lx) = %ld\n", d->id,
 			what, (unsigned long)args[0], (unsigned long)args[1],
 			(unsigned long)args[2], (unsigned long)args[3], rc);
@@ -775,6 +815,64 @@ static void op_mmu(struct input *in, struct domain *d)
 	traced("mmu", d, args, do_mmu_update(d->vcpu[0], args));
 }
 
+/*
+ * console_io: bytes (newline-heavy or not) from the argument page, the
+ * clock moved on by a fuzzed step.  What reaches the log in a call must
+ * not exceed what the rate limit charged for it, and nothing a domain
+ * logs in one window exceeds the burst (8192 bytes of log a second).
+ */
+#define CONSOLE_BURST 8192
+static uint64_t window_logged[NDOMS];
+
+static void op_console(struct input *in, struct domain *d)
+{
+	char *a = arg_page(d);
+	uint64_t args[5] = { KEEL_CONSOLEIO_write, ARG_GPA, 0, 0, 0 };
+	uint8_t b = u8(in);
+	uint64_t before_bytes, before_start, logged;
+	long rc;
+
+	if (!a)
+		return;
+	switch (b & 3) {
+	case 0: clock_ns += 1; break;
+	case 1: clock_ns += 1000000000ull + 1; break;
+	case 2: clock_ns += (uint64_t)u8(in) * 10000000ull; break;
+	default: break;
+	}
+	args[2] = b & 0x80 ? u16(in) : (b & 4 ? KEEL_CONSOLEIO_MAX : u8(in));
+	/* fill: all newlines, all text, or fuzzed bytes repeated */
+	{
+		uint8_t fill = u8(in), pat[4] = { u8(in), u8(in), u8(in),
+						  u8(in) };
+
+		for (unsigned i = 0; i < KEEL_CONSOLEIO_MAX; i++)
+			a[i] = fill < 0x40 ? '\n' : fill < 0x80 ? 'x'
+						   : (char)pat[i & 3];
+	}
+	if (b & 0x40)
+		args[1] = arg_gpa(in, d);
+	before_bytes = d->console_io.bytes;
+	before_start = d->console_io.window_start;
+	logged = console_logged;
+	rc = traced("console_io", d, args, do_console_io(d->vcpu[0], args));
+	logged = console_logged - logged;
+	if (d->console_io.window_start != before_start) {
+		before_bytes = 0;
+		window_logged[d->id] = 0;
+	}
+	window_logged[d->id] += logged;
+	CHECK(logged <= d->console_io.bytes - before_bytes,
+	      "d%u logged %lu bytes, charged %lu", d->id,
+	      (unsigned long)logged,
+	      (unsigned long)(d->console_io.bytes - before_bytes));
+	CHECK(d->console_io.bytes <= CONSOLE_BURST &&
+	      window_logged[d->id] <= CONSOLE_BURST,
+	      "d%u: %lu bytes of log in one window", d->id,
+	      (unsigned long)window_logged[d->id]);
+	CHECK(rc < 0 || (uint64_t)rc == args[2], "rc %ld", rc);
+}
+
 /* A guest scribbles on one of its pages (grant entries, lists, ...). */
 static void op_scribble(struct input *in, struct domain *d)
 {
@@ -795,6 +893,8 @@ static void setup(void)
 	memset(foreign_rw, 0, sizeof(foreign_rw));
 	memset(doms, 0, sizeof(doms));
 	memset(destroyed, 0, sizeof(destroyed));
+	memset(window_logged, 0, sizeof(window_logged));
+	clock_ns = 5000000000ull;
 	harness_locks_held = 0;
 	for (unsigned f = 0; f < DOM0_RAM0; f++)
 		fake_page(f)->owner = PAGE_OWNER_NONE;
@@ -907,7 +1007,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_all();
 	while (in.n && steps++ < 256) {
 		struct domain *d = doms[u8(&in) % NDOMS];
-		uint8_t fam = u8(&in) % 7;
+		uint8_t fam = u8(&in) % 8;
 
 		switch (fam) {
 		case 0:
@@ -933,6 +1033,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 5:
 			op_scribble(&in, d);
+			break;
+		case 6:
+			if (FUZZ_FAMILIES & FAM_CONSOLE)
+				op_console(&in, d);
 			break;
 		default:
 			/* A guest dies mid-input: dom0 still maps its pages,
