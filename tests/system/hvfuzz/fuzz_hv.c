@@ -957,6 +957,38 @@ static void destroy(struct domain *d)
 	check_locks();
 }
 
+/* Frames of `owner` not yet back in the pool (domain.c's pages_held of a
+ * destroyed domain). */
+static unsigned pages_held(uint16_t owner)
+{
+	unsigned n = 0;
+
+	for (unsigned f = 0; f < DOM0_RAM0; f++)
+		if (fake_page(f)->flags && fake_page(f)->owner == owner)
+			n++;
+	return n;
+}
+
+/* The domid is reused: a fresh guest with its two pages (from the pool). */
+static void recreate(uint16_t id)
+{
+	struct domain *d = fake_domain(id, 1);
+
+	doms[id] = d;
+	destroyed[id] = false;
+	if (evtchn_domain_init(d) || gnttab_domain_init(d))
+		harness_bug(__FILE__, __LINE__, "init");
+	for (uint64_t gfn = ARG_GFN; gfn <= LIST_GFN; gfn++) {
+		paddr_t mfn = domain_page_alloc(id);
+
+		if (!mfn)
+			harness_bug(__FILE__, __LINE__, "pool empty");
+		fake_p2m_set(d, gfn, (unsigned)fake_frame_of(mfn), true);
+	}
+	d->max_pages = MAX_PAGES;
+	d->nr_pages = 2;	/* from the pool, and back to it at teardown */
+}
+
 static void teardown(void)
 {
 	struct domain *d0 = doms[0];
@@ -1040,9 +1072,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		default:
 			/* A guest dies mid-input: dom0 still maps its pages,
-			 * its peers' ports and grants must cope. */
-			if (!d->privileged && u8(&in) >= 0xc0)
-				destroy(d);
+			 * its peers' ports and grants must cope.  A dead one
+			 * comes back under the same domid once none of its
+			 * pages is held (as domain.c reaps it). */
+			if (!d->privileged && u8(&in) >= 0xc0) {
+				if (!destroyed[d->id])
+					destroy(d);
+				else if (!pages_held(d->id))
+					recreate(d->id);
+			}
 			break;
 		}
 		check_all();
