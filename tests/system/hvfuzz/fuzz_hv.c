@@ -197,6 +197,25 @@ static void need_lock(struct domain *d)
 		harness_bug(__FILE__, __LINE__, "p2m call without d->lock");
 }
 
+/* dom0's p2m is 1:1 up to 512 GiB (arch/x86/p2m.c): a lookup succeeds for
+ * any gfn there, pool frames and holes included; callers must check what
+ * they got (gnttab.c's own_frame: finding 5).  Guests: the fake p2m. */
+int fake_hv_p2m_lookup(struct domain *d, uint64_t gfn, paddr_t *mfn,
+		       bool *writable);
+
+int p2m_lookup(struct domain *d, uint64_t gfn, paddr_t *mfn, bool *writable)
+{
+	if (!d->privileged)
+		return fake_hv_p2m_lookup(d, gfn, mfn, writable);
+	need_lock(d);
+	if (gfn >= (1ull << 27))
+		return -ENOENT;
+	*mfn = gfn << 12;
+	if (writable)
+		*writable = true;
+	return 0;
+}
+
 int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn)
 {
 	need_lock(d);
@@ -699,9 +718,12 @@ static void op_gnttab(struct input *in, struct domain *d)
 						    : pick_gfn(in);
 			x.dest.domid = pick_dom(in);
 			x.dest.ref_or_gfn = f & 2 ? pick_ref(in) : pick_gfn(in);
-			if (f & 4)	/* dom0's own RAM */
+			if (f & 4)	/* dom0's own RAM, or past it */
 				x.dest.ref_or_gfn = FAKE_MFN(DOM0_RAM0) / 4096 +
 						    (f >> 5);
+			if (f & 8)	/* any frame by its 1:1 number */
+				x.source.ref_or_gfn = FAKE_MFN(0) / 4096 +
+						      u8(in) % (FAKE_NR_FRAMES + 2);
 			x.source.offset = u16(in) % 4200;
 			x.dest.offset = u16(in) % 4200;
 			x.len = u16(in) % 4200;
@@ -873,15 +895,37 @@ static void op_console(struct input *in, struct domain *d)
 	CHECK(rc < 0 || (uint64_t)rc == args[2], "rc %ld", rc);
 }
 
-/* A guest scribbles on one of its pages (grant entries, lists, ...). */
+/* A guest scribbles on one of its pages (grant entries, lists, ...), or
+ * the hypervisor raises a virq, or the next allocation, grant mapping or
+ * copy to the guest fails (cleared after the next call). */
 static void op_scribble(struct input *in, struct domain *d)
 {
+	uint8_t k = u8(in);
+
+	if (k >= 0xf0) {
+		switch (k & 3) {
+		case 0: fake_alloc_fail = 1; break;
+		case 1: fake_map_grant_fail = -ENOMEM; break;
+		case 2: fake_copy_to_fail = 1; break;
+		default: evtchn_notify_dom0_exc(); break;
+		}
+		return;
+	}
+	if (k >= 0xe0) {
+		struct vcpu *v = d->vcpu[u8(in) % d->nr_vcpus];
+
+		if (d->evtchn.ports)
+			evtchn_send_virq(v, u8(in) % (KEEL_NR_VIRQS + 1));
+		return;
+	}
+	{
 	uint8_t *p = fake_gfn_ptr(d, pick_gfn(in));
 	uint16_t off = u16(in) % 4096;
 	uint32_t v = u32(in);
 
 	if (p && off <= 4092)
 		memcpy(p + off, &v, 4);
+	}
 }
 
 /* ---- setup and teardown ------------------------------------------------- */
@@ -1083,6 +1127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			break;
 		}
+		fake_alloc_fail = fake_map_grant_fail = fake_copy_to_fail = 0;
 		check_all();
 	}
 	check_evtchn(KEEL_NR_EVENT_CHANNELS);
