@@ -4,6 +4,8 @@
 #                dom0's data disk: DATA_IMG, DATA_SIZE=2G, see mk/config.mk)
 #   make check   build everything and run every test
 #   make bench   run the benchmarks (docs/benchmarks.md)
+#   make fuzz    long fuzzing (FUZZ_SECONDS per harness, default 600): the
+#                store's and the hypercalls' (docs/testing.md)
 #
 # Each component builds in its own directory's Makefile into $(BUILD); this
 # file only orders them.  Packages come from mk/deps.sh.
@@ -79,8 +81,11 @@ check: all
 bench: all
 	$(MAKE) -C bench
 
+# FUZZ_SECONDS=N per harness (default 600): the store's, then the
+# hypervisor's hypercall fuzzers (tests/system/hvfuzz, docs/testing.md).
 fuzz: deps
 	$(MAKE) -C xenstore fuzz
+	$(MAKE) -C tests/system/hvfuzz fuzz
 
 # Keeps dom0's data disk (guest images live on it): rm it yourself.
 clean:
