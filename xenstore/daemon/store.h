@@ -57,6 +57,10 @@ int xsd_store_finish(struct xsd_store *st, struct xsd_txn *t, int rc);
 long xsd_store_owned(const struct xsd_store *st, const struct xsd_txn *t,
 		     uint32_t domid);
 
+/* Counts the node records and their bytes (for CONTROL).  0 or -errno. */
+int xsd_store_stats(struct xsd_store *st, unsigned long *records,
+		    unsigned long *bytes);
+
 /* A new transaction, or NULL when out of memory. */
 struct xsd_txn *xsd_txn_new(void);
 

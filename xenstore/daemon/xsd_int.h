@@ -5,6 +5,8 @@
 #ifndef KEEL_XSD_INT_H
 #define KEEL_XSD_INT_H
 
+#include <stdio.h>
+
 #include "public/io/xs_wire.h"
 #include "perms.h"
 #include "store.h"
@@ -64,6 +66,9 @@ struct xsd {
 	struct xsd_conn *conns;
 	struct xsd_domain *domains;
 	struct xsd_domain_hooks hooks;
+	struct xsd_quota soft_quota;   /* CONTROL quota-soft: warn only   */
+	bool trace;                    /* CONTROL log on: trace requests  */
+	FILE *trace_file;              /* CONTROL logfile (NULL: the log) */
 };
 
 /* Who is asking on @c (privilege and SET_TARGET target). */
