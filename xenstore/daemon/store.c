@@ -445,6 +445,13 @@ long xsd_store_owned(const struct xsd_store *st, const struct xsd_txn *t,
 	return n;
 }
 
+int xsd_store_sync(struct xsd_store *st)
+{
+	if (!st->db->ops->sync)
+		return 0;
+	return st->db->ops->sync(st->db);
+}
+
 struct stats_ctx {
 	unsigned long records, bytes;
 };

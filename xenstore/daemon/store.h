@@ -57,6 +57,10 @@ int xsd_store_finish(struct xsd_store *st, struct xsd_txn *t, int rc);
 long xsd_store_owned(const struct xsd_store *st, const struct xsd_txn *t,
 		     uint32_t domid);
 
+/* Makes every committed change power-loss durable where the database
+ * can (its sync(), one fsync for all pending commits).  0 or -errno. */
+int xsd_store_sync(struct xsd_store *st);
+
 /* Counts the node records and their bytes (for CONTROL).  0 or -errno. */
 int xsd_store_stats(struct xsd_store *st, unsigned long *records,
 		    unsigned long *bytes);

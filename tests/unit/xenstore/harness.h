@@ -85,5 +85,6 @@ Suite *suite_ring(void);
 Suite *suite_db(void);
 Suite *suite_domring(void);
 Suite *suite_control(void);
+Suite *suite_dblog(void);
 
 #endif
