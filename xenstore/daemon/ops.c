@@ -10,6 +10,7 @@
 
 #include "control.h"
 #include "path.h"
+#include "restore.h"
 #include "tree.h"
 #include "xsd_int.h"
 
@@ -217,6 +218,7 @@ static int op_watch(struct xsd_req *r)
 	rc = xsd_watch_add(&c->watches, path, r->args[1], rel);
 	if (rc)
 		return rc;
+	xsd_persist_watch(c, c->watches.head);
 	reply(r, ok, sizeof(ok));
 	xsd_fire_initial(c, c->watches.head);
 	return 0;
@@ -228,14 +230,17 @@ static int op_unwatch(struct xsd_req *r)
 
 	if (rc == 0)
 		rc = xsd_watch_del(&r->c->watches, r->path, r->args[1]);
-	if (rc == 0)
+	if (rc == 0) {
+		xsd_unpersist_watch(r->c, r->path, r->args[1]);
 		reply(r, ok, sizeof(ok));
+	}
 	return rc;
 }
 
 static int op_reset_watches(struct xsd_req *r)
 {
 	xsd_watch_clear(&r->c->watches);
+	xsd_unpersist_watches(r->c);
 	reply(r, ok, sizeof(ok));
 	return 0;
 }
@@ -411,7 +416,9 @@ static int decode(struct xsd_req *r, const struct xsd_op *op)
 			if (ct->id == r->h->tx_id)
 				break;
 		if (!ct)
-			return -ENOENT;
+			return r->c->restored &&
+			       r->h->tx_id < XSD_TXID_AFTER_RESTART ?
+			       -EAGAIN : -ENOENT;
 		r->t = ct->t;
 	}
 	if (op->flags & OPF_PATH)

@@ -452,6 +452,65 @@ int xsd_store_sync(struct xsd_store *st)
 	return st->db->ops->sync(st->db);
 }
 
+int xsd_store_meta_put(struct xsd_store *st, const char *key,
+		       const char *val)
+{
+	bool own = !st->in_batch;
+	int rc = own ? xsd_store_begin(st, NULL) : 0;
+
+	if (rc)
+		return rc;
+	rc = st->db->ops->store(st->db, key, (const uint8_t *)val,
+				strlen(val));
+	return own ? xsd_store_finish(st, NULL, rc) : rc;
+}
+
+int xsd_store_meta_del(struct xsd_store *st, const char *key)
+{
+	bool own = !st->in_batch;
+	int rc = own ? xsd_store_begin(st, NULL) : 0;
+
+	if (rc)
+		return rc;
+	rc = st->db->ops->remove(st->db, key);
+	return own ? xsd_store_finish(st, NULL, rc) : rc;
+}
+
+struct meta_ctx {
+	const char *prefix;
+	size_t plen;
+	int (*fn)(const char *key, const char *val, void *ctx);
+	void *ctx;
+};
+
+static int meta_one(const char *key, const uint8_t *val, size_t len,
+		    void *ctx)
+{
+	struct meta_ctx *mc = ctx;
+	char *v;
+	int rc;
+
+	if (strncmp(key, mc->prefix, mc->plen) != 0)
+		return 0;
+	v = malloc(len + 1);
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, val, len);
+	v[len] = '\0';
+	rc = mc->fn(key, v, mc->ctx);
+	free(v);
+	return rc;
+}
+
+int xsd_store_meta_each(struct xsd_store *st, const char *prefix,
+			int (*fn)(const char *key, const char *val, void *ctx),
+			void *ctx)
+{
+	struct meta_ctx mc = { prefix, strlen(prefix), fn, ctx };
+
+	return st->db->ops->traverse(st->db, meta_one, &mc);
+}
+
 struct stats_ctx {
 	unsigned long records, bytes;
 };

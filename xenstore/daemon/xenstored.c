@@ -323,6 +323,11 @@ int main(int argc, char **argv)
 	       o.memory ? "" : o.sync ? " (log, fsync per round)" :
 	       " (log, no fsync)");
 	open_rings(x, &log, &keel, &dr, &xt);
+	/* Guests introduced before a restart: reconnect their rings. */
+	rc = xsd_restore(x);
+	if (rc < 0)
+		xs_log(&log, XS_LOG_ERR, "cannot restore the domains: %s",
+		       strerror(-rc));
 	rc = xsd_server_run(x, lfd, sigfd, dr ? &xt : NULL, &log);
 	xs_log(&log, XS_LOG_INFO, "exiting");
 	close(lfd);

@@ -57,7 +57,14 @@ struct xsd_conn {
 	struct xsd_conn_txn *txns;
 	unsigned ntxns;
 	uint32_t next_txid;
+	bool restored;   /* reconnected by xsd_restore(): ids below
+			  * XSD_TXID_AFTER_RESTART were the old daemon's */
 };
+
+/* First transaction id of a connection restored after a restart; an
+ * unknown id below it gets EAGAIN (the transaction died with the old
+ * daemon: retry), not ENOENT. */
+#define XSD_TXID_AFTER_RESTART 0x40000000u
 
 struct xsd {
 	const struct xs_logger *log;
