@@ -83,18 +83,31 @@ static struct log_db *to_log(struct xsd_db *db)
 	return (struct log_db *)db;
 }
 
-/* CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320). */
+/* CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), table-driven. */
+static uint32_t crc_table[256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+	uint32_t c, i;
+	int k;
+
+	for (i = 0; i < 256; i++) {
+		c = i;
+		for (k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+		crc_table[i] = c;
+	}
+}
+
 static uint32_t crc32_calc(const uint8_t *p, size_t len)
 {
 	uint32_t crc = 0xffffffffu;
 	size_t i;
-	int k;
 
-	for (i = 0; i < len; i++) {
-		crc ^= p[i];
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-	}
+	pthread_once(&crc_once, crc_init);
+	for (i = 0; i < len; i++)
+		crc = crc_table[(crc ^ p[i]) & 0xffu] ^ (crc >> 8);
 	return ~crc;
 }
 
