@@ -111,6 +111,11 @@ int xsd_conn_flush(struct xsd_conn *c);
 /* Whether input should be read now (false while too many replies wait). */
 bool xsd_conn_wants_input(const struct xsd_conn *c);
 
+/* Whether input was read ahead and waits in the connection's buffer: the
+ * transport's descriptor will not poll readable for it, so the event
+ * loop calls xsd_conn_input() again once xsd_conn_wants_input(). */
+bool xsd_conn_has_buffered_input(const struct xsd_conn *c);
+
 /* Whether output is queued. */
 bool xsd_conn_has_output(const struct xsd_conn *c);
 
