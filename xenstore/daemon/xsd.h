@@ -58,6 +58,8 @@ struct xsd_config {
 	struct xsd_quota quota;   /* limits for unprivileged domains        */
 	size_t out_max;           /* bytes queued to one client before it is
 				   * disconnected (0: 16 MiB)               */
+	bool control_no_files;    /* CONTROL logfile / memreport FILE refused
+				   * (EACCES): for fuzzing                  */
 };
 
 /* Fills @cfg with the default quotas. */
