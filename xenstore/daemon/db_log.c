@@ -421,7 +421,8 @@ static bool map_log(struct log_db *l, size_t size)
 {
 	void *m;
 
-	if (posix_fallocate(l->fd, 0, (off_t)size) != 0)
+	if ((l->flags & XSD_DB_NOMAP) ||
+	    posix_fallocate(l->fd, 0, (off_t)size) != 0)
 		return false;
 	if ((l->flags & XSD_DB_SYNC) && fdatasync(l->fd) < 0)
 		return false;      /* the size must survive a power loss */
