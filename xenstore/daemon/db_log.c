@@ -55,7 +55,12 @@
 #define LOG_OP_STORE 1
 #define LOG_OP_REMOVE 2
 #define LOG_SEQ_KEY "#logseq"
-#define LOG_MAP_CHUNK (1u << 20)   /* the log grows (preallocated) by this */
+#define LOG_MAP_CHUNK (1u << 20)
+/* Longest key a record may hold: node paths (3072 bytes) and the watch
+ * keys of restore.c (a path and a token, up to a 4096-byte request, plus
+ * a prefix) fit; longer keys are refused when stored, so that replay can
+ * read every record written. */
+#define LOG_KEY_MAX 8192u   /* the log grows (preallocated) by this */
 
 struct log_buf {
 	uint8_t *p;
@@ -162,7 +167,7 @@ static int buf_add_op(struct log_buf *b, uint8_t op, const char *key,
 static int apply_ops(struct xsd_db *db, const uint8_t *p, size_t len)
 {
 	size_t off = 0;
-	char key[4096];
+	static char key[LOG_KEY_MAX];   /* one thread at a time replays */
 	uint32_t klen, vlen;
 	uint8_t op;
 	int rc;
@@ -573,8 +578,11 @@ static int lg_store(struct xsd_db *db, const char *key, const uint8_t *val,
 		    size_t len)
 {
 	struct log_db *l = to_log(db);
-	int rc = buf_add_op(&l->batch, LOG_OP_STORE, key, val, len);
+	int rc;
 
+	if (strlen(key) >= LOG_KEY_MAX)
+		return -E2BIG;
+	rc = buf_add_op(&l->batch, LOG_OP_STORE, key, val, len);
 	return rc ? rc : l->mem->ops->store(l->mem, key, val, len);
 }
 

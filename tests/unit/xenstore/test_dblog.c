@@ -13,6 +13,8 @@
 #include "db.h"
 #include "store.h"
 
+#define LOG_KEY_TEST 8192   /* db_log.c's LOG_KEY_MAX */
+
 static char dir[64], path[96];
 
 static void dl_setup(void)
@@ -93,6 +95,29 @@ START_TEST(commits_survive_an_abandoned_handle)
 	expect(b, "/y", "2");
 	expect(b, "/z", "3");
 	expect(b, "/never", NULL);
+	b->ops->close(b);
+}
+END_TEST
+
+/* Keys as long as restore.c's watch keys (a 4096-byte request and a
+ * prefix) come back; longer ones are refused when stored. */
+START_TEST(long_keys_replayed_or_refused)
+{
+	static char key[LOG_KEY_TEST + 2];
+	struct xsd_db *a, *b;
+
+	memset(key, 'k', sizeof(key) - 1);
+	key[0] = '#';
+	key[4200] = '\0';
+	ck_assert_int_eq(xsd_db_open_log(path, 0, 0, NULL, &a), 0);
+	put(a, key, "long");
+	key[4200] = 'k';
+	ck_assert_int_eq(a->ops->begin(a), 0);
+	ck_assert_int_eq(a->ops->store(a, key, (const uint8_t *)"x", 1), -E2BIG);
+	a->ops->cancel(a);
+	ck_assert_int_eq(xsd_db_open_log(path, 0, 0, NULL, &b), 0);
+	key[4200] = '\0';
+	expect(b, key, "long");
 	b->ops->close(b);
 }
 END_TEST
@@ -185,6 +210,7 @@ Suite *suite_dblog(void)
 	tcase_add_checked_fixture(tc, dl_setup, dl_teardown);
 	tcase_add_loop_test(tc, commits_survive_an_abandoned_handle, 0, 2);
 	tcase_add_test(tc, torn_tail_is_ignored);
+	tcase_add_test(tc, long_keys_replayed_or_refused);
 	tcase_add_test(tc, compaction_keeps_everything);
 	tcase_add_test(tc, store_on_log_reopens);
 	suite_add_tcase(s, tc);
