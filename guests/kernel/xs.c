@@ -319,6 +319,27 @@ int xs_unwatch(const char *path, const char *token)
 	return talk(XS_NO_TX, KEEL_XS_UNWATCH, iov, 2);
 }
 
+int xs_resume(void)
+{
+	int first = 0;
+
+	for (unsigned int i = 0; i < XS_MAX_WATCHES; i++) {
+		struct xs_iov iov[2];
+		int rc;
+
+		if (!watches[i].used)
+			continue;
+		iov[0] = str_iov(watches[i].path);
+		iov[1] = str_iov(watches[i].token);
+		rc = talk(XS_NO_TX, KEEL_XS_WATCH, iov, 2);
+		if (rc < 0 && !first)
+			first = rc;
+	}
+	/* Each watch fires once on registration: what changed while we were
+	 * away is looked at again. */
+	return first;
+}
+
 static void fire(const char *path, const char *token)
 {
 	for (unsigned int i = 0; i < XS_MAX_WATCHES; i++)
