@@ -40,6 +40,8 @@ struct restorer {
 	size_t nevt;
 	struct mig_kvs kv;
 	int have_store;
+	uint8_t *pop;                   /* bit per gfn: populated already */
+	uint64_t pop_bits;
 	char *err;
 	size_t errlen;
 };
@@ -100,21 +102,48 @@ static int check_domain(struct restorer *r, const void *body, uint32_t len)
 	return 0;
 }
 
-/* Populate what is not yet (a page sent twice is populated once). */
+static int is_populated(const struct restorer *r, uint64_t gfn)
+{
+	return gfn < r->pop_bits && (r->pop[gfn / 8] & (1u << (gfn % 8)));
+}
+
+static int mark_populated(struct restorer *r, uint64_t gfn)
+{
+	if (gfn >= r->pop_bits) {
+		uint64_t bits = (gfn + 65536) & ~65535ull;
+		uint8_t *p = realloc(r->pop, bits / 8);
+
+		if (!p)
+			return -ENOMEM;
+		memset(p + r->pop_bits / 8, 0, (bits - r->pop_bits) / 8);
+		r->pop = p;
+		r->pop_bits = bits;
+	}
+	r->pop[gfn / 8] |= (uint8_t)(1u << (gfn % 8));
+	return 0;
+}
+
+/* Populate what is not yet: a page sent again (dirtied in a later round)
+ * is populated once -- a full domain answers even a populated gfn with
+ * ENOSPC, so the hypervisor is not asked twice. */
 static int populate(struct restorer *r, const uint64_t *gfns, size_t n)
 {
-	size_t i = 0;
+	uint64_t todo[MIG_PAGE_BATCH];
+	size_t m = 0, i = 0;
 
-	while (i < n) {
-		long k = keel_memory_populate(r->h, r->domid, gfns + i, n - i);
-
-		if (k == -EEXIST) {
-			i++;
+	for (size_t j = 0; j < n; j++) {
+		if (is_populated(r, gfns[j]))
 			continue;
-		}
+		if (mark_populated(r, gfns[j]))
+			return fail(r, -ENOMEM, "out of memory");
+		todo[m++] = gfns[j];
+	}
+	while (i < m) {
+		long k = keel_memory_populate(r->h, r->domid, todo + i, m - i);
+
 		if (k < 0)
 			return fail(r, (int)k, "cannot give it memory at gfn %" PRIu64 ": %s",
-				    gfns[i], strerror((int)-k));
+				    todo[i], strerror((int)-k));
 		i += (size_t)k;
 	}
 	return 0;
@@ -279,6 +308,7 @@ int mig_restore(struct keel_ctl *h, struct keel_store *st, int fd,
 	if (rc && r->created)
 		keel_domain_teardown(h, st, r->domid);
 	free(r->evt);
+	free(r->pop);
 	mig_kvs_free(&r->kv);
 	free(r);
 	return rc;

@@ -46,6 +46,21 @@ def main():
     def free_bytes():
         return json.loads(ok("vmctl info --json"))["free_memory"]
 
+    def stable_free():
+        """Free memory once a destroyed domain's last pages are back (dom0's
+        daemons unmap its rings shortly after): two equal reads 1 s apart."""
+        last = [free_bytes()]
+
+        def same():
+            time.sleep(1)
+            f = free_bytes()
+            if f == last[0]:
+                return True
+            last[0] = f
+            return False
+        wait_until("free memory settles", same, 30)
+        return last[0]
+
     def counters():
         """The N of every "counter N" line in the guest's console log."""
         st, out = b.run(f"grep -a '^counter [0-9]*' {LOG} 2>/dev/null | tr -d '\\r'", 30)
@@ -152,7 +167,7 @@ def main():
                "head -c 200000 /root/c2.sav > /root/trunc.sav && "
                "printf 'NOTKEEL!' > /root/magic.sav && "
                "tail -c +9 /root/c2.sav | head -c 100000 >> /root/magic.sav")
-            free = free_bytes()
+            free = stable_free()
             before = names()
             msgs = []
             for f, want in (("bad", "corrupt"), ("trunc", "ends early"),
