@@ -28,6 +28,8 @@ static void control_changed(const char *p, const char *token, void *arg)
 	(void)p;
 	(void)token;
 	(void)arg;
+	/* the home may have moved (a restored domain has a new id) */
+	xs_home_path(path, sizeof(path), "control/shutdown");
 	rc = xs_read(XS_NO_TX, path, buf, sizeof(buf));
 	if (rc <= 0)
 		return;                 /* absent or cleared */

@@ -167,6 +167,11 @@ def main():
                "head -c 200000 /root/c2.sav > /root/trunc.sav && "
                "printf 'NOTKEEL!' > /root/magic.sav && "
                "tail -c +9 /root/c2.sav | head -c 100000 >> /root/magic.sav")
+            # the saved domain is gone for good (not even dying: dom0's
+            # daemons unmap its rings a little after the destroy)
+            end = time.monotonic() + 20
+            while len(json.loads(ok("vmctl list --json"))) > 1 and time.monotonic() < end:
+                time.sleep(1)
             free = stable_free()
             before = names()
             msgs = []
@@ -178,7 +183,9 @@ def main():
                 if names() != before:
                     msgs.append(f"{f}: domains {names()} after, {before} before")
             after = free_bytes()
-            if after != free:
+            # (more is fine: a page of the saved domain dom0 still held
+            # may come back meanwhile; less is a leak)
+            if after < free:
                 msgs.append(f"free memory {free} -> {after}")
             out = ok("vmctl restore /root/c2.sav", 180)
             state["id"] = domid_of("counter")
