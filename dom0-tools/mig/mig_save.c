@@ -611,3 +611,51 @@ int keel_mig_save(struct keel_ctl *h, struct kxs *xs, const char *name,
 	keel_store_close(&st);
 	return rc;
 }
+
+int keel_mig_resume_source(struct keel_ctl *h, struct kxs *xs,
+			   const char *name, char *err, size_t errlen)
+{
+	struct keel_dominfo info;
+	struct keel_store st;
+	char path[96];
+	uint16_t domid;
+	int rc = xs ? keel_store_borrow(&st, xs) : keel_store_open(&st);
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (rc) {
+		if (err && errlen)
+			snprintf(err, errlen, "cannot reach the store: %s", strerror(-rc));
+		return rc;
+	}
+	rc = keel_dom_store_find(&st, name, &domid);
+	if (rc == 0)
+		rc = keel_domain_getinfo(h, domid, &info);
+	if (rc) {
+		if (err && errlen)
+			snprintf(err, errlen, "no domain '%s' here: %s", name,
+				 strerror(rc == -ENOENT ? ESRCH : -rc));
+		keel_store_close(&st);
+		return rc == -ENOENT ? -ESRCH : rc;
+	}
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", domid);
+	st.ops->write(st.ctx, path, "");
+	if ((info.flags & KEEL_DOMINF_shutdown) &&
+	    info.shutdown_reason == KEEL_SHUTDOWN_suspend) {
+		if (!(info.flags & KEEL_DOMINF_paused)) {
+			rc = keel_domain_pause(h, domid);
+			if (!rc)
+				info.flags |= KEEL_DOMINF_paused;
+		}
+		rc = keel_domain_resume(h, domid, 1);
+		if (rc && err && errlen)
+			snprintf(err, errlen, "cannot resume '%s': %s", name, strerror(-rc));
+	}
+	if (!rc && (info.flags & KEEL_DOMINF_paused)) {
+		rc = keel_domain_unpause(h, domid);
+		if (rc && err && errlen)
+			snprintf(err, errlen, "cannot unpause '%s': %s", name, strerror(-rc));
+	}
+	keel_store_close(&st);
+	return rc;
+}
