@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ const struct vmctl_cmd vmctl_save_cmds[] = {
 	  "Asks the guest to suspend (control/shutdown = suspend), writes its\n"
 	  "memory, vCPUs, event channels, grant table and store keys to FILE\n"
 	  "(the migration stream, docs/migration.md), then destroys it.  On any\n"
-	  "error the guest goes on running and FILE is removed.\n\n"
+	  "error, or Ctrl-C, the guest goes on running and FILE is removed.\n\n"
 	  "  -l, --live             copy memory while it runs first (pre-copy\n"
 	  "                         rounds under log-dirty mode), one line per round\n"
 	  "  -d, --max-downtime MS  with --live: stop the rounds once the rest\n"
@@ -64,6 +65,14 @@ static int save_set(struct vmctl *v, const char *cmd, int opt, const char *arg,
 		return 0;
 	}
 	return -EINVAL;
+}
+
+static volatile int save_cancel;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	save_cancel = 1;
 }
 
 static void print_round(const struct keel_mig_progress *p, void *arg)
@@ -118,7 +127,21 @@ static int cmd_save(struct vmctl *v, int argc, char **argv)
 	o.max_downtime_ms = so.max_downtime_ms;
 	o.progress = so.live ? print_round : NULL;
 	o.progress_arg = v->out;
-	rc = mig_save(h, st, name, fd, &o, &rep, err, sizeof(err));
+	/* Ctrl-C cancels: the guest goes on running, the file is removed. */
+	{
+		struct sigaction sa, old_int, old_term;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_interrupt;
+		sigemptyset(&sa.sa_mask);
+		save_cancel = 0;
+		o.cancel = &save_cancel;
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+		rc = mig_save(h, st, name, fd, &o, &rep, err, sizeof(err));
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
 	if (!rc && fsync(fd) && errno != EINVAL)
 		rc = -errno, snprintf(err, sizeof(err), "cannot write %s: %s", file,
 				      strerror(errno));
