@@ -50,6 +50,7 @@ struct saver {
 	uint8_t *sent;                  /* bit per gfn < sent_bits: sent once */
 	uint64_t sent_bits;
 	uint64_t pages_sent;
+	uint8_t *copy;                  /* one batch of pages */
 	double t0;
 	char *err;
 	size_t errlen;
@@ -146,9 +147,13 @@ static int send_batch(struct saver *sv, const uint64_t *gfns, size_t n)
 	memcpy(hdr, &cnt, 4);
 	memset((uint8_t *)hdr + 4, 0, 4);
 	memcpy(hdr + 1, gfns, n * 8);
-	rc = mig_write_record2(&sv->s, MIG_REC_PAGE_DATA, hdr, (uint32_t)(8 + n * 8),
-			       map, (uint32_t)(n * KEEL_PAGE_SIZE));
+	/* A copy first: dom0's daemons still write the console and store
+	 * rings of a paused guest, and the checksum must be of the bytes
+	 * written (the rings are sent again last). */
+	memcpy(sv->copy, map, n * KEEL_PAGE_SIZE);
 	keel_unmap_foreign(sv->h, map, n);
+	rc = mig_write_record2(&sv->s, MIG_REC_PAGE_DATA, hdr, (uint32_t)(8 + n * 8),
+			       sv->copy, (uint32_t)(n * KEEL_PAGE_SIZE));
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n; i++)
@@ -535,8 +540,12 @@ int mig_save(struct keel_ctl *h, struct keel_store *st, const char *name,
 		return fail(&sv, rc, "cannot read its scheduler parameters: %s", strerror(-rc));
 	sv.sent_bits = sv.info.max_pages * 4 + 4096;   /* gfns are mostly low */
 	sv.sent = calloc(1, sv.sent_bits / 8 + 1);
-	if (!sv.sent)
+	sv.copy = malloc((size_t)MIG_PAGE_BATCH * KEEL_PAGE_SIZE);
+	if (!sv.sent || !sv.copy) {
+		free(sv.sent);
+		free(sv.copy);
 		return fail(&sv, -ENOMEM, "out of memory");
+	}
 
 	memset(&dr, 0, sizeof(dr));
 	snprintf(dr.name, sizeof(dr.name), "%s", name);
@@ -583,6 +592,7 @@ int mig_save(struct keel_ctl *h, struct keel_store *st, const char *name,
 	sv.rep->bytes_sent = sv.s.bytes;
 	free(all.g);
 	free(sv.sent);
+	free(sv.copy);
 	return 0;
 err:
 	if (sv.o->cancel && *sv.o->cancel)
@@ -592,6 +602,7 @@ err:
 	sv.rep->bytes_sent = sv.s.bytes;
 	free(all.g);
 	free(sv.sent);
+	free(sv.copy);
 	return rc;
 }
 
