@@ -24,8 +24,9 @@ const struct vmctl_cmd vmctl_save_cmds[] = {
 	  "write a guest's whole state to a file and stop it",
 	  "Asks the guest to suspend (control/shutdown = suspend), writes its\n"
 	  "memory, vCPUs, event channels, grant table and store keys to FILE\n"
-	  "(the migration stream, docs/migration.md), then destroys it.  On any\n"
-	  "error, or Ctrl-C, the guest goes on running and FILE is removed.\n\n"
+	  "(the migration stream, " VMCTL_DOC_DIR "/migration.md), then\n"
+	  "destroys it.  On any error, or Ctrl-C, the guest goes on running\n"
+	  "and FILE is removed.\n\n"
 	  "  -l, --live             copy memory while it runs first (pre-copy\n"
 	  "                         rounds under log-dirty mode), one line per round\n"
 	  "  -d, --max-downtime MS  with --live: stop the rounds once the rest\n"
