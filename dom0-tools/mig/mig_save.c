@@ -238,6 +238,9 @@ static int suspend(struct saver *sv)
 	while (mig_now_ms() < until) {
 		struct keel_dominfo info;
 
+		if (sv->o && sv->o->cancel && *sv->o->cancel)
+			return fail(sv, -ECANCELED, "cancelled");
+
 		rc = keel_domain_getinfo(sv->h, sv->domid, &info);
 		if (rc)
 			return fail(sv, rc, "it went away: %s", strerror(-rc));
