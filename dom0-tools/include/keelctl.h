@@ -98,6 +98,10 @@ int keel_ctl_version_info(struct keel_ctl *h, struct keel_version_info *info);
 /* Fills *info (KEEL_SYSCTL_PHYSINFO); returns 0 or -errno. */
 int keel_ctl_physinfo(struct keel_ctl *h, struct keel_physinfo *info);
 
+/* Fills *pc with the hypervisor's exit and hypercall counters
+ * (KEEL_SYSCTL_PERFC); returns 0 or -errno. */
+int keel_ctl_perfc(struct keel_ctl *h, struct keel_perfc *pc);
+
 /*
  * Reads up to len (1 .. KEEL_CONSOLE_READ_MAX) bytes of the hypervisor log
  * from cursor->pos into buf, advancing the cursor; cursor->lost tells how

@@ -5,6 +5,8 @@
 #include <keel/errno.h>
 #include <keel/evtchn.h>
 #include <keel/gnttab.h>
+#include <keel/domain.h>
+#include <keel/perfc.h>
 #include <public/keel.h>
 
 typedef long (*hypercall_fn)(struct vcpu *v, const uint64_t *args);
@@ -25,6 +27,7 @@ static const hypercall_fn table[KEEL_HC_MAX] = {
 long hypercall_dispatch(struct vcpu *v, uint64_t nr,
 			const uint64_t args[HYPERCALL_NARGS])
 {
+	perfc_hypercall(v->domain, nr);
 	if (nr >= KEEL_HC_MAX || !table[nr])
 		return -ENOSYS;
 	return table[nr](v, args);

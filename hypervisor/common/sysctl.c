@@ -7,6 +7,7 @@
 #include <keel/errno.h>
 #include <keel/lib.h>
 #include <keel/mm.h>
+#include <keel/perfc.h>
 #include <public/sysctl.h>
 
 static long physinfo(struct vcpu *v, const uint64_t *args)
@@ -49,6 +50,16 @@ static long readconsole(struct vcpu *v, const uint64_t *args)
 	return rc ? rc : (long)n;
 }
 
+static long perfc(struct vcpu *v, const uint64_t *args)
+{
+	struct keel_perfc pc;
+
+	if (args[2] != sizeof(pc))
+		return -EINVAL;
+	perfc_read(&pc);
+	return copy_to_guest(v->domain, args[1], &pc, sizeof(pc));
+}
+
 long do_sysctl_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
 {
 	if (!v->domain->privileged)
@@ -58,6 +69,8 @@ long do_sysctl_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
 		return physinfo(v, args);
 	case KEEL_SYSCTL_READCONSOLE:
 		return readconsole(v, args);
+	case KEEL_SYSCTL_PERFC:
+		return perfc(v, args);
 	default:
 		return -ENOSYS;
 	}

@@ -103,6 +103,25 @@ START_TEST(scalar_where_abi_has_buffer_einval)
 }
 END_TEST
 
+/* KEEL_SYSCTL_PERFC: its counters buffer is a buffer, sized by arg 2. */
+START_TEST(perfc_buffer_checked)
+{
+	struct keel_ioctl_hypercall hc = req(KEEL_HC_sysctl);
+
+	hc.arg[0] = KEEL_SYSCTL_PERFC;
+	buf(&hc, 1, sizeof(struct keel_perfc));
+	hc.arg[2] = sizeof(struct keel_perfc);
+	ck_assert_int_eq(keel_privcmd_check(&hc), 0);
+	hc.arg[2] = sizeof(struct keel_perfc) + 1;   /* longer than the buffer */
+	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
+	hc = req(KEEL_HC_sysctl);
+	hc.arg[0] = KEEL_SYSCTL_PERFC;
+	hc.arg[1] = 0x1000;                         /* a pointer as a scalar */
+	hc.arg[2] = sizeof(struct keel_perfc);
+	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
+}
+END_TEST
+
 START_TEST(buffer_where_abi_has_scalar_einval)
 {
 	struct keel_ioctl_hypercall hc = req(KEEL_HC_memory_op);
@@ -344,6 +363,7 @@ Suite *module_suite(void)
 	tcase_add_test(tc, len_over_max_einval_in_any_slot);
 	tcase_add_test(tc, ioctl_layout);
 	tcase_add_test(tc, scalar_where_abi_has_buffer_einval);
+	tcase_add_test(tc, perfc_buffer_checked);
 	tcase_add_test(tc, buffer_where_abi_has_scalar_einval);
 	tcase_add_test(tc, domctl_scalar_struct_einval);
 	tcase_add_test(tc, domctl_buffer_ok);
