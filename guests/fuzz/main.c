@@ -35,7 +35,9 @@
 #define FUZZ_GFN      (1ull << 27)      /* its own far gfns: populated and
 					   given back by the fuzzer only */
 #define FUZZ_GFNS     64
-#define NEVER_GFN     (FUZZ_GFN + 0x100000) /* never populated */
+#define NEVER_GFN     (FUZZ_GFN + 0x100000) /* never populated: pick_gfn
+					   stays below it, so shared info
+					   and grant tables never land there */
 #define MAX_PORTS     64
 #define MAX_REFS      16
 #define PROGRESS      20000
@@ -129,7 +131,7 @@ static uint64_t pick_gfn(void)
 	case 0: return rnd();
 	case 1: return KEEL_MAX_GFN + below(16);
 	case 2: return KEEL_MAX_GFN - 1 - below(4);
-	case 3: return NEVER_GFN + below(1 << 16);
+	case 3: return FUZZ_GFN + FUZZ_GFNS + below(1 << 16);	/* sparse */
 	default: return FUZZ_GFN + below(FUZZ_GFNS);
 	}
 }

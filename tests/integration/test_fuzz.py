@@ -12,7 +12,7 @@ hv-stats`, reset before the run) is printed; no timing is asserted.
 
 One boot (-smp 2: one guest pCPU that all of them share), about 2-3
 minutes.  KEEL_FUZZ_SEED and KEEL_FUZZ_COUNT replay or lengthen a run
-(tests/fuzz-qemu.sh runs 10^6).  Prints one PASS/FAIL line per check and a
+(`make fuzz-qemu` runs 10^6).  Prints one PASS/FAIL line per check and a
 summary; every wait is bounded.
 """
 import json
