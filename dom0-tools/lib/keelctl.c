@@ -258,7 +258,9 @@ const char *keel_hypercall_subop_name(unsigned nr, unsigned subop,
 					      "hold_stats" };
 	static const char *const domctl[] = { NULL, "create", "destroy",
 		"pause", "unpause", "getinfo", "getinfo_next", "set_max_mem",
-		"set_vcpu_context", "sched_credit" };
+		"set_vcpu_context", "sched_credit", "logdirty", "memlist",
+		"get_vcpu_state", "set_vcpu_state", "get_dom_state",
+		"set_dom_state", "get_evtchn", "set_evtchn", "resume" };
 	static const char *const memop[] = { NULL, "populate_physmap",
 		"decrease_reservation", "current_reservation",
 		"maximum_reservation", "set_shared_info" };

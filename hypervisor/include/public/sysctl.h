@@ -48,7 +48,7 @@
  * command: memory_op, event_channel, grant_table, sched_op, sysctl,
  * console_io, version), domctl's cmd, 0 for the others (mmu_update,
  * set_timer); sub-ops at or above KEEL_HOLD_SUBOP_OTHER count together. */
-#define KEEL_HOLD_SUBOPS         16
+#define KEEL_HOLD_SUBOPS         32
 #define KEEL_HOLD_SUBOP_OTHER    (KEEL_HOLD_SUBOPS - 1)
 #define KEEL_HOLD_MAX_ENTRIES    (KEEL_HC_MAX * KEEL_HOLD_SUBOPS)
 #define KEEL_HOLD_RESET          (1u << 0)

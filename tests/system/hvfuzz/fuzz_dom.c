@@ -41,6 +41,8 @@
 
 #include <setjmp.h>
 #include <keel/domain.h>
+#include <keel/domstate.h>
+#include <keel/logdirty.h>
 #include <keel/arch.h>
 #include <keel/errno.h>
 #include <keel/evtchn.h>
@@ -58,6 +60,7 @@
 #include <public/memory.h>
 #include <public/sched.h>
 #include <public/shared_info.h>
+#include <public/vcpu_state.h>
 
 #define FAM_DOMCTL 1u
 #define FAM_SCHED  2u
@@ -307,6 +310,31 @@ void arch_p2m_flush(struct domain *d)
 {
 }
 
+/* Log-dirty (logdirty.c): write-protect a present gfn, and undo it. */
+int p2m_logdirty_protect(struct domain *d, uint64_t gfn)
+{
+	int i;
+
+	need_lock(d);
+	i = find(d, gfn);
+	if (i < 0)
+		return -ENOENT;
+	p2m[i].writable = false;
+	return 0;
+}
+
+int p2m_logdirty_unprotect(struct domain *d, uint64_t gfn)
+{
+	int i;
+
+	need_lock(d);
+	i = find(d, gfn);
+	if (i < 0)
+		return -ENOENT;
+	p2m[i].writable = true;
+	return 0;
+}
+
 /* guest_copy.c's translation: dom0's RAM 1:1, a guest's through its p2m
  * with a page reference held while copying. */
 void *arch_guest_va_get(struct domain *d, uint64_t gpa, size_t len, bool write,
@@ -423,7 +451,8 @@ void console_notify_dom0(void)
 {
 }
 
-void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus)
+void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus,
+			   uint64_t offset)
 {
 	(void)si;
 	(void)nr_vcpus;
@@ -444,6 +473,22 @@ int arch_vcpu_init(struct vcpu *v)
 }
 
 void arch_vcpu_set_entry(struct vcpu *v, uint64_t rip, uint64_t rbx)
+{
+}
+
+/* domstate.c's vCPU state: nothing to keep in the fake (a register file
+ * of zeros that any state loads into). */
+void arch_vcpu_get_state(struct vcpu *v, struct keel_vcpu_state *out)
+{
+	memset(out, 0, sizeof(*out));
+}
+
+int arch_vcpu_set_state(struct vcpu *v, const struct keel_vcpu_state *in)
+{
+	return 0;
+}
+
+void arch_vcpu_set_result(struct vcpu *v, uint64_t rax)
 {
 }
 
@@ -812,7 +857,7 @@ static void op_domctl(struct input *in)
 		op.u.sched.cap = k & 0x40 ? u32(in) : u8(in) % 101;
 		break;
 	case 9:	/* raw: any command, any size, any buffer */
-		op.cmd = u8(in) % 12;
+		op.cmd = u8(in) % 20;	/* 10-18: save/restore, log-dirty */
 		op.pad = u8(in) == 0xff;
 		for (unsigned i = 0; i < 16; i++)
 			memcpy(op.u.raw + i * 4, &(uint32_t){ u32(in) }, 4);
