@@ -156,15 +156,17 @@ void vmctl_hold_print(FILE *out, const struct keel_hold_stat *st, size_t n)
 {
 	char sub[32];
 
-	fprintf(out, "%-14s %-22s %10s %10s %10s %s\n", "HYPERCALL", "SUB-OP",
-		"CALLS", "MAX(us)", "TOTAL(ms)", "MAX BY");
+	fprintf(out, "%-14s %-22s %10s %10s %10s %7s %7s %s\n", "HYPERCALL",
+		"SUB-OP", "CALLS", "MAX(us)", "TOTAL(ms)", ">1ms", ">10ms",
+		"MAX BY");
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%-14s %-22s %10" PRIu64 " %10.1f %10.1f dom%u\n",
+		fprintf(out, "%-14s %-22s %10" PRIu64 " %10.1f %10.1f %7" PRIu64
+			" %7" PRIu64 " dom%u\n",
 			keel_hypercall_name(st[i].hypercall),
 			keel_hypercall_subop_name(st[i].hypercall, st[i].subop,
 						  sub, sizeof(sub)),
 			st[i].count, st[i].max_ns / 1e3, st[i].total_ns / 1e6,
-			st[i].max_domid);
+			st[i].over_1ms, st[i].over_10ms, st[i].max_domid);
 	if (!n) {
 		fprintf(out, "longest hold: none recorded\n");
 		return;
@@ -207,6 +209,8 @@ int vmctl_hold_json(const struct keel_hold_stat *st, size_t n, char **json)
 		    gen_num(g, "max_ns", st[i].max_ns) ||
 		    gen_num(g, "total_ns", st[i].total_ns) ||
 		    gen_num(g, "max_domid", st[i].max_domid) ||
+		    gen_num(g, "over_1ms", st[i].over_1ms) ||
+		    gen_num(g, "over_10ms", st[i].over_10ms) ||
 		    yajl_gen_map_close(g) != yajl_gen_status_ok)
 			goto out_free_gen;
 	}

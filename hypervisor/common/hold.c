@@ -13,8 +13,11 @@ struct hold_slot {
 	uint64_t count;
 	uint64_t max_ns;
 	uint64_t total_ns;
+	uint64_t over_1ms, over_10ms;
 	uint16_t max_domid;
 };
+
+#define NS_1MS  1000000ull
 
 static struct hold_slot slots[KEEL_HC_MAX][KEEL_HOLD_SUBOPS];
 
@@ -29,6 +32,10 @@ void hold_record(uint64_t nr, uint64_t subop, uint16_t domid, uint64_t ns)
 						     : KEEL_HOLD_SUBOP_OTHER];
 	__atomic_add_fetch(&s->count, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&s->total_ns, ns, __ATOMIC_RELAXED);
+	if (ns > NS_1MS)
+		__atomic_add_fetch(&s->over_1ms, 1, __ATOMIC_RELAXED);
+	if (ns > 10 * NS_1MS)
+		__atomic_add_fetch(&s->over_10ms, 1, __ATOMIC_RELAXED);
 	old = __atomic_load_n(&s->max_ns, __ATOMIC_RELAXED);
 	while (ns > old) {
 		if (__atomic_compare_exchange_n(&s->max_ns, &old, ns, false,
@@ -61,12 +68,20 @@ unsigned hold_read(struct keel_hold_stat *out, unsigned max, bool reset)
 					&s->total_ns, __ATOMIC_RELAXED);
 				out[n].max_domid = __atomic_load_n(
 					&s->max_domid, __ATOMIC_RELAXED);
+				out[n].over_1ms = __atomic_load_n(
+					&s->over_1ms, __ATOMIC_RELAXED);
+				out[n].over_10ms = __atomic_load_n(
+					&s->over_10ms, __ATOMIC_RELAXED);
 				n++;
 			}
 			if (reset) {
 				__atomic_store_n(&s->count, 0, __ATOMIC_RELAXED);
 				__atomic_store_n(&s->max_ns, 0, __ATOMIC_RELAXED);
 				__atomic_store_n(&s->total_ns, 0,
+						 __ATOMIC_RELAXED);
+				__atomic_store_n(&s->over_1ms, 0,
+						 __ATOMIC_RELAXED);
+				__atomic_store_n(&s->over_10ms, 0,
 						 __ATOMIC_RELAXED);
 			}
 		}

@@ -234,6 +234,10 @@ def main():
         js = json.loads(ok("vmctl hv-stats --json"))
         if js["longest_hold_ns"] <= 0 or not js["holds"]:
             return f"vmctl hv-stats --json: {js}"
+        calls = sum(h["calls"] for h in js["holds"])
+        print(f"# {calls} calls timed: {sum(h['over_1ms'] for h in js['holds'])} "
+              f"took over 1 ms, {sum(h['over_10ms'] for h in js['holds'])} "
+              f"over 10 ms", flush=True)
         guest = [h for h in js["holds"] if h["max_domid"] != 0]
         if guest:
             g = max(guest, key=lambda h: h["max_ns"])

@@ -61,8 +61,10 @@ struct keel_hold_stat {
 	uint64_t count;            /* OUT: calls                                  */
 	uint64_t max_ns;           /* OUT: the longest single call                */
 	uint64_t total_ns;         /* OUT: all calls together                     */
+	uint64_t over_1ms;         /* OUT: calls that took over 1 ms              */
+	uint64_t over_10ms;        /* OUT: ... over 10 ms                         */
 };
-KEEL_ABI_SIZE_CHECK(struct keel_hold_stat, 32);
+KEEL_ABI_SIZE_CHECK(struct keel_hold_stat, 48);
 
 struct keel_physinfo {
 	uint32_t nr_cpus;          /* OUT: physical CPUs running                  */

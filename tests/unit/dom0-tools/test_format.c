@@ -165,7 +165,8 @@ END_TEST
 static struct keel_hold_stat hold(uint16_t nr, uint16_t sub, uint64_t count,
 				  uint64_t max_ns, uint64_t total_ns, uint16_t dom)
 {
-	struct keel_hold_stat h = { nr, sub, dom, 0, count, max_ns, total_ns };
+	struct keel_hold_stat h = { nr, sub, dom, 0, count, max_ns, total_ns,
+				    max_ns > 1000000, max_ns > 10000000 };
 
 	return h;
 }
@@ -192,7 +193,7 @@ START_TEST(hold_text_sorted_longest_first)
 	b = strstr(text, "domctl         destroy");
 	c = strstr(text, "sched_op       block");
 	ck_assert(a && b && c && a < b && b < c);
-	ck_assert_ptr_nonnull(strstr(a, "         4      812.3        2.0 dom0\n"));
+	ck_assert_ptr_nonnull(strstr(a, "         4      812.3        2.0       0       0 dom0\n"));
 	ck_assert_ptr_nonnull(strstr(text,
 		"longest hold: 812.3 us (memory_op populate_physmap, dom0)\n"));
 	free(text);
@@ -233,6 +234,8 @@ START_TEST(hold_json_fields)
 	ck_assert_ptr_nonnull(strstr(json, "\"max_domid\": 5"));
 	ck_assert_ptr_nonnull(strstr(json, "\"subop\": \"-\""));
 	ck_assert_ptr_nonnull(strstr(json, "\"calls\": 2"));
+	ck_assert_ptr_nonnull(strstr(json, "\"over_1ms\": 0"));
+	ck_assert_ptr_nonnull(strstr(json, "\"over_10ms\": 0"));
 	free(json);
 	ck_assert_int_eq(vmctl_hold_json(st, 0, &json), 0);
 	ck_assert_ptr_nonnull(strstr(json, "\"longest_hold_ns\": 0"));

@@ -19,14 +19,19 @@ START_TEST(longest_count_and_total_per_subop)
 	hold_record(KEEL_HC_memory_op, 1, 3, 500);
 	hold_record(KEEL_HC_memory_op, 1, 4, 9000);
 	hold_record(KEEL_HC_memory_op, 1, 5, 700);
+	hold_record(KEEL_HC_memory_op, 1, 5, 1000000);	/* 1 ms: not over */
+	hold_record(KEEL_HC_memory_op, 1, 5, 1000001);
+	hold_record(KEEL_HC_memory_op, 1, 6, 10000001);
 	hold_record(KEEL_HC_memory_op, 2, 3, 100);
 	ck_assert_uint_eq(hold_read(out, KEEL_HOLD_MAX_ENTRIES, false), 2);
 	ck_assert_uint_eq(out[0].hypercall, KEEL_HC_memory_op);
 	ck_assert_uint_eq(out[0].subop, 1);
-	ck_assert_uint_eq(out[0].count, 3);
-	ck_assert_uint_eq(out[0].max_ns, 9000);
-	ck_assert_uint_eq(out[0].total_ns, 10200);
-	ck_assert_uint_eq(out[0].max_domid, 4);
+	ck_assert_uint_eq(out[0].count, 6);
+	ck_assert_uint_eq(out[0].max_ns, 10000001);
+	ck_assert_uint_eq(out[0].total_ns, 10200 + 1000000 + 1000001 + 10000001);
+	ck_assert_uint_eq(out[0].max_domid, 6);
+	ck_assert_uint_eq(out[0].over_1ms, 2);
+	ck_assert_uint_eq(out[0].over_10ms, 1);
 	ck_assert_uint_eq(out[1].subop, 2);
 	ck_assert_uint_eq(out[1].count, 1);
 }
@@ -61,14 +66,16 @@ END_TEST
 
 START_TEST(reset_clears_after_reading)
 {
-	hold_record(KEEL_HC_domctl, 2, 0, 77);
+	hold_record(KEEL_HC_domctl, 2, 0, 77000000);
 	ck_assert_uint_eq(hold_read(out, KEEL_HOLD_MAX_ENTRIES, true), 1);
-	ck_assert_uint_eq(out[0].max_ns, 77);
+	ck_assert_uint_eq(out[0].max_ns, 77000000);
 	ck_assert_uint_eq(hold_read(out, KEEL_HOLD_MAX_ENTRIES, false), 0);
 	hold_record(KEEL_HC_domctl, 2, 0, 5);
 	ck_assert_uint_eq(hold_read(out, KEEL_HOLD_MAX_ENTRIES, false), 1);
 	ck_assert_uint_eq(out[0].max_ns, 5);
 	ck_assert_uint_eq(out[0].count, 1);
+	ck_assert_uint_eq(out[0].over_1ms, 0);
+	ck_assert_uint_eq(out[0].over_10ms, 0);
 }
 END_TEST
 
