@@ -492,6 +492,32 @@ void arch_vcpu_set_result(struct vcpu *v, uint64_t rax)
 {
 }
 
+static struct domain *guest(unsigned id);
+
+/* After the timer scan: no live guest vCPU has a one-shot timer or a
+ * block deadline that is due and still pending. */
+static void check_timers_fired(void)
+{
+	for (unsigned id = 1; id <= MAX_GUESTS + 1; id++) {
+		struct domain *d = guest(id);
+
+		if (!d || d->dying)
+			continue;
+		for (unsigned i = 0; i < d->nr_vcpus; i++) {
+			struct vcpu *v = d->vcpu[i];
+
+			CHECK(!v->timer_deadline || v->timer_deadline > clock_ns,
+			      "d%u v%u: timer due at %lu not fired (now %lu)",
+			      id, i, (unsigned long)v->timer_deadline,
+			      (unsigned long)clock_ns);
+			CHECK(!(v->pause_flags & VPF_blocked) ||
+			      !v->block_deadline ||
+			      v->block_deadline > clock_ns,
+			      "d%u v%u still blocked past its deadline", id, i);
+		}
+	}
+}
+
 /* One pass of schedule_loop() on pCPU cpu: due timers, then the pick,
  * charging what ran there since the last pass.  The time a vCPU "runs" is
  * the clock moving between passes. */
@@ -505,6 +531,7 @@ static void sched_pass(unsigned cpu)
 	cur_cpu = cpu;
 	this_cpu_clear_resched();
 	fuzz_run_timers(now_ns());
+	check_timers_fired();
 	prev_of[cpu] = sched_pick(cpu, now_ns(), prev_of[cpu], &until);
 	CHECK(prev_of[cpu] == picked[cpu], "pick not published");
 	cur_cpu = saved;
