@@ -81,6 +81,8 @@ static inline int keel_privcmd_abi_of(uint64_t op, uint64_t sub,
 	case KEEL_HC_sysctl:
 		if (sub == KEEL_SYSCTL_PHYSINFO || sub == KEEL_SYSCTL_PERFC) {
 			keel_privcmd_abi_buf(abi, 1, 2, none, 0);
+		} else if (sub == KEEL_SYSCTL_HOLD_STATS) {
+			keel_privcmd_abi_buf(abi, 1, 2, none, 0);
 		} else if (sub == KEEL_SYSCTL_READCONSOLE) {
 			keel_privcmd_abi_buf(abi, 1, 2, none, 0);
 			keel_privcmd_abi_buf(abi, 3, none, none,

@@ -124,10 +124,22 @@ void vmctl_info_print(FILE *out, const struct vmctl_info *in);
  */
 int vmctl_info_json(const struct vmctl_info *in, char **json);
 
+/* `vmctl hv-stats`: sort the hold statistics longest first, print them
+ * as a table ending with "longest hold: ..." or as JSON (0 or -ENOMEM,
+ * a malloc'd string in *json). */
+void vmctl_hold_sort(struct keel_hold_stat *st, size_t n);
+void vmctl_hold_print(FILE *out, const struct keel_hold_stat *st, size_t n);
+int vmctl_hold_json(const struct keel_hold_stat *st, size_t n, char **json);
+
 /* ---- cmd_host.c: option parsing, exposed for unit tests ---- */
 
 struct vmctl_info_opts {
 	int json;
+};
+
+struct vmctl_hv_stats_opts {
+	int json;
+	int reset;           /* --reset: clear the figures once read */
 };
 
 struct vmctl_dmesg_opts {
@@ -139,6 +151,8 @@ int vmctl_info_parse(struct vmctl *v, int argc, char **argv,
 		     struct vmctl_info_opts *o);
 int vmctl_dmesg_parse(struct vmctl *v, int argc, char **argv,
 		      struct vmctl_dmesg_opts *o);
+int vmctl_hv_stats_parse(struct vmctl *v, int argc, char **argv,
+			 struct vmctl_hv_stats_opts *o);
 
 /* Where `dmesg -c` keeps its cursor; $VMCTL_STATE_DIR overrides /run/vmctl. */
 #define VMCTL_STATE_DIR "/run/vmctl"
