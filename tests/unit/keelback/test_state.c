@@ -64,6 +64,23 @@ START_TEST(connect_only_when_frontend_initialised)
 }
 END_TEST
 
+START_TEST(class_may_connect_a_frontend_already_connected)
+{
+	/* net: Linux's netfront writes its keys and goes to Connected */
+	for (int fe = KEEL_XBS_INITIALISING; fe <= KEEL_XBS_CONNECTED; fe++) {
+		struct kb_view v = view(fe);
+
+		v.setup = true;
+		v.fe_connected_ok = true;
+		v.be_state = KEEL_XBS_INITWAIT;
+		ck_assert_int_eq(kb_decide(&v), fe == KEEL_XBS_INITIALISED ||
+				 fe == KEEL_XBS_CONNECTED ? KB_ACT_CONNECT : KB_ACT_NONE);
+		v.fe_stale = true;    /* its ring from before our restart */
+		ck_assert_int_eq(kb_decide(&v), KB_ACT_NONE);
+	}
+}
+END_TEST
+
 START_TEST(stale_ring_after_restart_is_not_connected)
 {
 	struct kb_view v = view(KEEL_XBS_INITIALISED);
@@ -188,6 +205,7 @@ Suite *suite_state(void)
 	tcase_add_test(t, reopen_after_close);
 	tcase_add_test(t, toolstack_still_writing_waits);
 	tcase_add_test(t, names);
+	tcase_add_test(t, class_may_connect_a_frontend_already_connected);
 	suite_add_tcase(s, t);
 	return s;
 }
