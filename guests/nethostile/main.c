@@ -26,7 +26,7 @@
 
 #define BOUND_NS    (30 * NS_PER_SEC)
 #define TX_SLOTS    256u
-#define FLOOD       2000u
+#define FLOOD       (8 * TX_SLOTS)
 #define NOT_GRANTED 400u           /* a ref this program never uses */
 
 struct vif {

@@ -468,7 +468,7 @@ int kb_dev_read_fe(struct kb_device *d, const char *key, char **val)
 
 int kb_dev_printf(struct kb_device *d, const char *key, const char *fmt, ...)
 {
-	char val[256];
+	char val[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
