@@ -7,6 +7,11 @@
  * chain, a producer index far ahead -- disconnects only that vif.  It
  * never posts an rx buffer on vif 0, so what dom0 sends it is dropped as
  * rx-no-buffer.  vif 1 asks for no copy-mode rx and must be refused.
+ * First, round trips through dom0's own stack check the data paths
+ * themselves: dom0 answers its ARP request and its ping (dom0's kernel
+ * checks our checksums, we check its reply byte for byte), a UDP datagram
+ * with a blank checksum is answered (keel-netback filled it in), and an
+ * rx buffer whose ref was never granted gets an error.
  *
  * Its vifs (guests/nethostile.cfg): 0 with ip=169.254.77.50 for the tx
  * cases and the spoofing, 1 for the refusal, 2 for the producer index.
@@ -37,7 +42,15 @@ struct vif {
 	union keel_netif_tx_slot *txs;
 	keel_evtchn_port_t port;
 	keel_ring_idx_t rsp_cons;
+	union keel_netif_rx_slot *rxs;
+	keel_ring_idx_t rx_cons;
+	uint8_t peer[6];               /* dom0's bridge MAC, from its ARP reply */
 };
+
+#define RX_SLOTS 512u               /* 8-byte slots in one page */
+#define RX_BUFS  8u
+static uint8_t *rx_page[RX_BUFS];
+static uint32_t rx_ref[RX_BUFS];
 
 static unsigned int passed, failed;
 static uint8_t *page;              /* frames are built here          */
@@ -131,6 +144,7 @@ static void write_keys(struct vif *v, int rx_copy)
 	v->tx = ring_page(&txref);
 	v->rx = ring_page(&rxref);
 	v->txs = (union keel_netif_tx_slot *)((uint8_t *)v->tx + KEEL_RING_HEADER_SIZE);
+	v->rxs = (union keel_netif_rx_slot *)((uint8_t *)v->rx + KEEL_RING_HEADER_SIZE);
 	v->port = (keel_evtchn_port_t)evtchn_alloc_unbound(0);
 	evtchn_bind(v->port, NULL, NULL);
 	xs_write_num(v->fe, "tx-ring-ref", txref);
@@ -287,6 +301,201 @@ static void expect(struct vif *v, const char *name,
 	result(name, st == want && same, why);
 }
 
+/* Posts rx buffer b (or a ref never granted when bad). */
+static void post_rx(struct vif *v, unsigned int b, int bad)
+{
+	keel_ring_idx_t prod = v->rx->req_prod;
+	union keel_netif_rx_slot *s = &v->rxs[prod % RX_SLOTS];
+
+	memset(s, 0, sizeof(*s));
+	s->req.id = (uint16_t)b;
+	s->req.gref = bad ? NOT_GRANTED : rx_ref[b];
+	__atomic_store_n(&v->rx->req_prod, prod + 1, __ATOMIC_RELEASE);
+	evtchn_send(v->port);
+}
+
+/*
+ * Waits (bounded) for the next rx response: 1 and *r, or 0.  Its buffer
+ * is not posted again: the caller decides.
+ */
+static int next_rx(struct vif *v, struct keel_netif_rx_response *r,
+		   uint64_t deadline)
+{
+	while (v->rx_cons == __atomic_load_n(&v->rx->rsp_prod, __ATOMIC_ACQUIRE)) {
+		if (time_now_ns() > deadline)
+			return 0;
+		v->rx->rsp_event = v->rx_cons + 1;
+		kernel_block(time_now_ns() + NS_PER_MS);
+	}
+	*r = v->rxs[v->rx_cons++ % RX_SLOTS].rsp;
+	return 1;
+}
+
+typedef int (*frame_match_t)(struct vif *v, const uint8_t *f, unsigned int len);
+
+/*
+ * Keeps buffer 0 posted and waits for a frame that match() accepts;
+ * other frames (dom0's own broadcasts) are skipped.  1, or 0 after the
+ * bound; *why says what came instead.
+ */
+static int receive(struct vif *v, frame_match_t match, char *why, size_t size)
+{
+	uint64_t deadline = time_now_ns() + 10 * NS_PER_SEC;
+	struct keel_netif_rx_response r;
+	unsigned int seen = 0;
+
+	gk_snprintf(why, size, "nothing received");
+	for (;;) {
+		post_rx(v, 0, 0);
+		if (!next_rx(v, &r, deadline))
+			return 0;
+		seen++;
+		if (r.id != 0 || r.status <= 0 || (unsigned int)r.offset + (unsigned int)r.status > KEEL_PAGE_SIZE ||
+		    (r.flags & KEEL_NETRXF_MORE_DATA)) {
+			gk_snprintf(why, size, "bad response: id %u offset %u flags %#x "
+				    "status %d", r.id, r.offset, r.flags, r.status);
+			return 0;
+		}
+		if (match(v, rx_page[0] + r.offset, (unsigned int)r.status))
+			return 1;
+		gk_snprintf(why, size, "%u frames, none matching (last %d bytes, "
+			    "type %02x%02x)", seen, r.status, rx_page[0][r.offset + 12],
+			    rx_page[0][r.offset + 13]);
+	}
+}
+
+static const uint8_t dom0_ip[4] = { 169, 254, 77, 1 };
+
+static int is_arp_reply(struct vif *v, const uint8_t *f, unsigned int len)
+{
+	if (len < 42 || f[12] != 0x08 || f[13] != 0x06 || f[21] != 2 ||
+	    memcmp(f + 28, dom0_ip, 4) != 0 || memcmp(f, v->mac, 6) != 0)
+		return 0;
+	memcpy(v->peer, f + 22, 6);
+	return 1;
+}
+
+#define PING_ID  0x4b45
+#define PING_LEN 64u
+
+static int is_echo_reply(struct vif *v, const uint8_t *f, unsigned int len)
+{
+	const uint8_t *ip = f + 14, *icmp = f + 34;
+
+	(void)v;
+	if (len < 34 + 8 + PING_LEN || f[12] != 0x08 || f[13] != 0x00 ||
+	    ip[9] != 1 || icmp[0] != 0 || icmp[4] != (PING_ID >> 8) ||
+	    icmp[5] != (PING_ID & 0xff) || ip_csum(ip, 20) != 0 ||
+	    ip_csum(icmp, 8 + PING_LEN) != 0)
+		return 0;
+	for (unsigned int i = 0; i < PING_LEN; i++)
+		if (icmp[8 + i] != (uint8_t)(i * 13 + 7))
+			return 0;
+	return 1;
+}
+
+/* ICMP port unreachable about our UDP datagram to port 9 */
+static int is_port_unreachable(struct vif *v, const uint8_t *f, unsigned int len)
+{
+	const uint8_t *icmp = f + 34;
+
+	(void)v;
+	return len >= 34 + 8 + 28 && f[12] == 0x08 && f[13] == 0x00 &&
+	       f[23] == 1 && icmp[0] == 3 && icmp[1] == 3 &&
+	       icmp[8 + 9] == 17 && icmp[8 + 20 + 3] == 9;
+}
+
+/*
+ * Round trips through dom0's own stack: an ARP request answered, an ICMP
+ * echo answered with the same bytes (dom0's kernel checks the checksums
+ * of what we sent, we check what it sent), a UDP datagram sent with a
+ * blank checksum that keel-netback fills in (dom0 answers a closed port
+ * only for a datagram whose checksum is right), and an rx buffer with a
+ * ref never granted, answered with an error.  Buffers are posted one at
+ * a time: afterwards none is left posted on this vif.
+ */
+static void round_trips(struct vif *v)
+{
+	union keel_netif_tx_slot s[1];
+	struct keel_netif_rx_response r;
+	char why[96];
+	unsigned int len;
+	uint8_t *f, *ip, *icmp;
+
+	for (unsigned int i = 0; i < RX_BUFS; i++) {
+		long gfn = mm_alloc_page();
+
+		rx_page[i] = (uint8_t *)(uintptr_t)((uint64_t)gfn << KEEL_PAGE_SHIFT);
+		rx_ref[i] = (uint32_t)gnttab_grant_access(0, (uint64_t)gfn, 0);
+	}
+	/* who has 169.254.77.1? */
+	len = arp_frame(0, v->mac, v->mac, v->ip);
+	memcpy(page + 38, dom0_ip, 4);
+	s[0] = req(data_ref, 0, (uint16_t)len, 0, 100);
+	if (submit(v, s, 1, NULL) != KEEL_NETIF_RSP_OKAY || !receive(v, is_arp_reply, why, sizeof(why))) {
+		result("arp_reply_from_dom0", 0, why);
+		return;
+	}
+	result("arp_reply_from_dom0", 1, "");
+
+	len = 14 + 20 + 8 + PING_LEN;
+	f = page + 256;
+	memset(f, 0, len);
+	memcpy(f, v->peer, 6);
+	memcpy(f + 6, v->mac, 6);
+	f[12] = 0x08;
+	ip = f + 14;
+	ip[0] = 0x45;
+	ip[3] = (uint8_t)(20 + 8 + PING_LEN);
+	ip[8] = 64;
+	ip[9] = 1;
+	memcpy(ip + 12, &v->ip, 4);
+	memcpy(ip + 16, dom0_ip, 4);
+	{
+		uint16_t c = ip_csum(ip, 20);
+
+		ip[10] = (uint8_t)(c >> 8);
+		ip[11] = (uint8_t)c;
+	}
+	icmp = ip + 20;
+	icmp[0] = 8;
+	icmp[4] = PING_ID >> 8;
+	icmp[5] = PING_ID & 0xff;
+	icmp[7] = 1;
+	for (unsigned int i = 0; i < PING_LEN; i++)
+		icmp[8 + i] = (uint8_t)(i * 13 + 7);
+	{
+		uint16_t c = ip_csum(icmp, 8 + PING_LEN);
+
+		icmp[2] = (uint8_t)(c >> 8);
+		icmp[3] = (uint8_t)c;
+	}
+	s[0] = req(data_ref, 256, (uint16_t)len, 0, 101);
+	result("ping_dom0_round_trip",
+	       submit(v, s, 1, NULL) == KEEL_NETIF_RSP_OKAY &&
+	       receive(v, is_echo_reply, why, sizeof(why)), why);
+
+	/* UDP to dom0's port 9 (closed), checksum left blank: garbage in the
+	 * field, CSUM_BLANK set. */
+	len = udp_frame(0, v->peer, v->mac, v->ip);
+	page[14 + 20 + 6] = 0x12;
+	page[14 + 20 + 7] = 0x34;
+	s[0] = req(data_ref, 0, (uint16_t)len, KEEL_NETTXF_CSUM_BLANK, 102);
+	result("blank_udp_checksum_filled",
+	       submit(v, s, 1, NULL) == KEEL_NETIF_RSP_OKAY &&
+	       receive(v, is_port_unreachable, why, sizeof(why)), why);
+
+	/* A buffer we never granted: the next frame for us lands on it. */
+	post_rx(v, 1, 1);
+	s[0] = req(data_ref, 256, (uint16_t)(14 + 20 + 8 + PING_LEN), 0, 103);
+	submit(v, s, 1, NULL);
+	if (!next_rx(v, &r, time_now_ns() + 10 * NS_PER_SEC))
+		result("rx_buffer_not_granted_answered_error", 0, "no response");
+	else
+		result("rx_buffer_not_granted_answered_error",
+		       r.id == 1 && r.status == KEEL_NETIF_RSP_ERROR, "status not ERROR");
+}
+
 static void tx_cases(struct vif *v)
 {
 	static union keel_netif_tx_slot s[TX_SLOTS];
@@ -421,6 +630,7 @@ int guest_main(const char *cmdline)
 		goto out;
 	}
 	result("connect", 1, "");
+	round_trips(&v0);
 	tx_cases(&v0);
 
 	/* vif 2: a producer index far ahead. */

@@ -216,6 +216,7 @@ def main():
             counted = (d["bad-request"] >= 6 and d["too-many-slots"] >= 1
                        and d["grant-copy"] >= 3 and d["mac-spoof"] >= 1
                        and d["ip-spoof"] >= 1 and d["arp-spoof"] >= 2
+                       and d["rx-grant-copy"] >= 1 and nv[0]["rx_packets"] >= 3
                        and nv[0]["tx_packets"] >= 2000)
             errors = ("endless tx chain" in nv[0].get("hotplug_error", "")
                       and "request-rx-copy" in nv[1].get("hotplug_error", "")

@@ -197,6 +197,7 @@ struct rx_plan {
 
 static void rxq_pop(struct nb_vif *v)
 {
+	v->rxq_bytes -= v->rxq[v->rxq_head].len;
 	v->rxq_head = (v->rxq_head + 1) % NB_RXQ_LEN;
 	v->rxq_len--;
 }
@@ -302,6 +303,7 @@ void nb_tap_read(struct nb_vif *v, struct nb_scratch *s)
 			continue;
 		}
 		if (v->rxq_len == NB_RXQ_LEN ||
+		    v->rxq_bytes + (uint32_t)r > NB_RXQ_BYTES ||
 		    posix_memalign(&p, PAGE, (size_t)r) != 0) {
 			v->st.drops[NB_DROP_RX_NO_BUFFER]++;
 			continue;
@@ -311,6 +313,7 @@ void nb_tap_read(struct nb_vif *v, struct nb_scratch *s)
 		f->data = p;
 		f->len = (uint32_t)r;
 		v->rxq_len++;
+		v->rxq_bytes += (uint32_t)r;
 	}
 }
 
@@ -321,4 +324,5 @@ void nb_rxq_flush(struct nb_vif *v)
 		rxq_pop(v);
 	}
 	v->rxq_head = 0;
+	v->rxq_bytes = 0;
 }

@@ -20,6 +20,7 @@
 #define NB_TX_SLOTS   256u      /* one ring page of tx slots              */
 #define NB_RX_SLOTS   256u      /* one ring page of rx slots              */
 #define NB_RXQ_LEN    128u      /* frames waiting for the guest's buffers */
+#define NB_RXQ_BYTES  (1u << 20) /* ... and their bytes, at most          */
 #define NB_RX_BATCH   64u       /* frames copied to the guest per pass    */
 #define NB_TX_BUF     (1u << 20) /* tx bytes copied in per pass           */
 #define NB_FRAME_MAX  65536u
@@ -54,6 +55,7 @@ struct nb_vif {
 	/* frames from the tap waiting for rx buffers (a ring of NB_RXQ_LEN) */
 	struct nb_frame rxq[NB_RXQ_LEN];
 	unsigned int rxq_head, rxq_len;
+	uint32_t rxq_bytes;
 	struct nb_stats st;
 	char shown[512];                   /* keel-stats last written        */
 };
