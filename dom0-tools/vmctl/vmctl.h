@@ -65,6 +65,7 @@ extern const struct vmctl_cmd vmctl_domain_cmds[];
 extern const struct vmctl_cmd vmctl_console_cmds[];
 extern const struct vmctl_cmd vmctl_block_cmds[];
 extern const struct vmctl_cmd vmctl_net_cmds[];
+extern const struct vmctl_cmd vmctl_migrate_cmds[];   /* cmd_migrate.c */
 
 /* Returns the command called name, or NULL. */
 const struct vmctl_cmd *vmctl_find_cmd(const char *name);
