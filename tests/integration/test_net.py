@@ -16,8 +16,11 @@ keel.noguest, single-threaded TCG, no NIC (-nic none).
   counted by reason in network-list, frames dom0 sends a guest that never
   posts buffers are dropped as rx-no-buffer, the neighbour's vif stays
   Connected, keel-netback stays up;
+  a netfront guest (guests/httpd, ip= from its vif line) answers ping,
+  and keeps answering while nethostile runs beside it;
   kill -9 of keel-netback: keel-supervise starts it again, it makes the
-  taps again and offers the vif again (InitWait).
+  taps again, offers the vifs again (InitWait), the netfront guest
+  reconnects on fresh rings and answers ping again.
 Traffic through a real stack (ping, wget, two guests) is
 tests/integration/test_net_traffic.py's.
 """
@@ -195,8 +198,17 @@ def main():
             return st != 0, out[-300:]
         k.check("destroy_removes_taps_and_keys", destroy_cleans)
 
+        def neighbour_up():
+            k.must(f"rm -f {LOG}/httpd.log; vmctl create guests/httpd.cfg", 120)
+            k.wait_log("httpd", r"net: eth0 up 169\.254\.77\.11")
+            st, out = k.run("ping -c 5 -W 5 169.254.77.11", 60)
+            return st == 0 and " 0% packet loss" in out, out[-300:]
+        k.check("netfront_guest_answers_ping", neighbour_up)
+
         def hostile():
             k.must(f"rm -f {LOG}/nethostile.log {LOG}/holder.log")
+            # the well-behaved neighbour is pinged all along
+            k.must("(ping -c 40 -i 0.25 -W 10 169.254.77.11 > /tmp/nb-ping.log 2>&1 &)")
             k.must(f"vmctl create {k.hostile_cfg('holder', 'wait-flood')}", 120)
             holder = k.domid("holder")
             k.wait_log("holder", r"waiting for dom0")
@@ -223,16 +235,22 @@ def main():
                       and "broken tx ring" in nv[2].get("hotplug_error", ""))
             alive = k.netback_pid() is not None
             holder_ok = hv[0]["backend_state"] == 4
+            k.wait("the neighbour's pings done",
+                   lambda: "packet loss" in k.run("cat /tmp/nb-ping.log")[1], 60)
+            ping = k.must("tail -3 /tmp/nb-ping.log")
+            neighbour = (" 0% packet loss" in ping
+                         and k.vifs("httpd")[0]["backend_state"] == 4)
             k.must(f"xenstore-write /local/domain/{holder}/data/go 1")
             k.wait_log("holder", r"^nethostile: [0-9]+ passed")
             hlog = k.must(f"grep -E '^nethostile:' {LOG}/holder.log")
             k.must("vmctl destroy nethostile; vmctl destroy holder")
             gone = k.run(f"ls /sys/class/net | grep -E '^vif({hid}|{holder})\\.'")[1]
-            return (counted and errors and alive and holder_ok
+            return (counted and errors and alive and holder_ok and neighbour
                     and re.search(r"nethostile: \d+ passed, 0 failed", log)
                     and re.search(r"nethostile: \d+ passed, 0 failed", hlog)
                     and not gone.strip()), \
-                f"{log[-500:]} holder {hlog} {json.dumps(nv)[:900]} {hv[0]['backend_state']}"
+                (f"{log[-500:]} holder {hlog} {json.dumps(nv)[:900]} "
+                 f"{hv[0]['backend_state']} neighbour: {ping}")
         k.check("hostile_frontend_counted_neighbour_unharmed", hostile)
 
         def restart():
@@ -250,9 +268,14 @@ def main():
             k.wait("vif 0 offered again (InitWait)",
                    lambda: k.vifs("holder")[0]["backend_state"] == 2, 30)
             log = k.must("tail -20 /var/log/keel-netback.log")
-            k.must("vmctl destroy holder")
-            return "ring from before" in log, log[-600:]
-        k.check("kill_9_netback_restarted_vif_offered_again", restart)
+            # the netfront guest made fresh rings and is served again
+            k.wait("httpd's vif Connected again",
+                   lambda: k.vifs("httpd")[0]["backend_state"] == 4, 60)
+            st, ping = k.run("ping -c 5 -W 5 169.254.77.11", 60)
+            k.must("vmctl destroy holder; vmctl destroy httpd")
+            return ("ring from before" in log and st == 0
+                    and " 0% packet loss" in ping), (log + ping)[-800:]
+        k.check("kill_9_netback_restarted_guest_reconnects", restart)
 
         def poweroff():
             vm.send("poweroff")

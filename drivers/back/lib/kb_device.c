@@ -343,6 +343,13 @@ void kb_dev_update(struct kb_device *d)
 	case KB_ACT_FORGET:
 		kb_dev_teardown(d, false);
 		break;
+	case KB_ACT_RESET:
+		kb_dev_log(d, KEEL_LOG_INFO, "written anew by the toolstack: "
+			   "starting afresh");
+		kb_dev_teardown(d, false);
+		d->failed = false;
+		d->b->rescan = true;
+		break;
 	}
 }
 
