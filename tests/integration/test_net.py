@@ -184,8 +184,13 @@ def main():
             k.wait(f"{tap} gone", lambda: not k.has_link(tap), 30)
             gone = k.vifs("plain") == []
             st, err = k.run("vmctl network-detach plain 5")
-            return ok and gone and st == 1 and "no interface 5" in err, \
-                f"{out} {text} {two} {err}"[-800:]
+            # a bridge that does not exist: refused by keel-netback, said so
+            st2, err2 = k.run('vmctl network-attach plain "bridge=nobr0" --wait 20', 60)
+            k.must("vmctl network-detach plain 0 --force")
+            return (ok and gone and st == 1 and "no interface 5" in err
+                    and st2 == 1 and "no such bridge" in err2
+                    and not k.has_link(tap)), \
+                f"{out} {text} {two} {err} {err2}"[-800:]
         k.check("network_attach_list_detach", attach_list_detach)
 
         def destroy_cleans():
