@@ -11,6 +11,7 @@ int main(void)
 	srunner_add_suite(sr, suite_filter());
 	srunner_add_suite(sr, suite_rate());
 	srunner_add_suite(sr, suite_csum());
+	srunner_add_suite(sr, suite_io());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

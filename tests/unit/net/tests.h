@@ -8,5 +8,6 @@ Suite *suite_tx(void);
 Suite *suite_filter(void);
 Suite *suite_rate(void);
 Suite *suite_csum(void);
+Suite *suite_io(void);
 
 #endif
