@@ -291,5 +291,9 @@ int main(int argc, char **argv)
 		return 1;
 	rc = kb_run(b);
 	kb_close(b);
+	free(scratch->txbuf);
+	free(scratch->frame);
+	free(scratch->segs);
+	free(scratch);
 	return rc < 0 ? 1 : 0;
 }
