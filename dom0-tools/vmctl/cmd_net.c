@@ -519,9 +519,10 @@ static int cmd_network_list(struct vmctl *v, int argc, char **argv)
 	struct vmctl_vif_row rows[KEEL_VIF_MAX];
 	struct keel_store *st;
 	uint32_t ids[KEEL_VIF_MAX];
-	char name[64], *json;
+	char name[64], *json = NULL;
 	size_t n;
 	uint16_t id;
+	int rc;
 
 	if (vmctl_net_parse(v, "network-list", argc, argv, &o))
 		return VMCTL_FAIL;
@@ -537,5 +538,6 @@ static int cmd_network_list(struct vmctl *v, int argc, char **argv)
 		vmctl_network_list_print(v->out, rows, n);
 		return VMCTL_OK;
 	}
-	return vmctl_put_json(v, vmctl_network_list_json(rows, n, &json), json);
+	rc = vmctl_network_list_json(rows, n, &json);
+	return vmctl_put_json(v, rc, json);
 }

@@ -382,9 +382,13 @@ struct vmctl_vif_row {
 /* Parses keel-netback's keel-stats ("tx-packets=N ... drop-R=N ...")
  * into r; 0 or -EINVAL. */
 int vmctl_net_stats_parse(const char *s, struct vmctl_vif_row *r);
+/* Reads one vif's keys from both of its store directories (a missing key
+ * leaves its field empty or -1). */
 void vmctl_vif_row_read(struct keel_store *st, uint16_t domid, uint32_t devid,
 			struct vmctl_vif_row *r);
+/* Prints the `vmctl network-list` table. */
 void vmctl_network_list_print(FILE *out, const struct vmctl_vif_row *rows, size_t n);
+/* The `vmctl network-list --json` array; 0 and a malloc'd string, or -ENOMEM. */
 int vmctl_network_list_json(const struct vmctl_vif_row *rows, size_t n, char **json);
 
 #endif

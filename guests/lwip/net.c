@@ -69,6 +69,36 @@ static int cmdline_ip(const char *cmdline, ip4_addr_t *out)
 	return 0;
 }
 
+/*
+ * The first address of the vif's `ip` key in its backend directory (the
+ * toolstack writes the vif line's ip= there; keel-netback drops frames
+ * from any other source, docs/network.md), as Mini-OS's netfront reads
+ * it: 1 and *out, 0 when the vif has none (then DHCP).
+ */
+static int vif_ip(unsigned int handle, ip4_addr_t *out)
+{
+	char rel[32], path[96], be[96], val[160], word[20];
+	size_t n = 0;
+	int len;
+
+	gk_snprintf(rel, sizeof(rel), "device/vif/%u", handle);
+	if (xs_home_path(path, sizeof(path), rel) < 0)
+		return 0;
+	gk_snprintf(path + strlen(path), sizeof(path) - strlen(path), "/backend");
+	if (xs_read(XS_NO_TX, path, be, sizeof(be)) <= 0)
+		return 0;
+	gk_snprintf(path, sizeof(path), "%s/ip", be);
+	len = xs_read(XS_NO_TX, path, val, sizeof(val));
+	if (len <= 0)
+		return 0;
+	while (n < (size_t)len && val[n] != ' ' && val[n] != '\t' && n + 1 < sizeof(word)) {
+		word[n] = val[n];
+		n++;
+	}
+	word[n] = '\0';
+	return ip4addr_aton(word, out) ? 1 : 0;
+}
+
 int net_init(const char *cmdline)
 {
 	ip4_addr_t ip, mask, gw;
@@ -86,6 +116,10 @@ int net_init(const char *cmdline)
 	if (rc < 0) {
 		printk("net: no network interface (netfront error %d)\n", rc);
 		return rc;
+	}
+	if (!have_ip && vif_ip(netfront_handle(nf), &ip) == 1) {
+		have_ip = 1;
+		printk("net: eth0 address from the vif's ip=\n");
 	}
 	IP4_ADDR(&mask, 255, 255, 255, 0);
 	ip4_addr_set_zero(&gw);

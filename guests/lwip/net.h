@@ -7,7 +7,9 @@
  * callbacks (tcp_recv, udp_recv, ...) run inside net_wait().
  *
  * Address: `ip=A.B.C.D` on the command line (/24, no gateway) whatever
- * the vif says; otherwise DHCP (dom0's udhcpd on keelbr0).  When the
+ * the vif says; otherwise the first address of the vif line's ip= (its
+ * backend directory's `ip` key: keel-netback lets only those through);
+ * otherwise DHCP (dom0's udhcpd on keelbr0).  When the
  * address is set, the console gets "net: eth0 up A.B.C.D" (again after
  * every new lease); "net: eth0 link down" / "net: eth0 link up" when
  * the backend goes away and comes back.
