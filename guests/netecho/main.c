@@ -13,7 +13,10 @@
  * netecho's tcp 7, send N bytes (default 1 MiB) of the pattern, check
  * the echo byte for byte, and print "netecho: peer A: PASS N bytes
  * echoed in T ms" or "netecho: peer A: FAIL ...".  The connection is
- * tried again every second until NETECHO_PEER_TIMEOUT_NS.
+ * tried again every second until NETECHO_PEER_TIMEOUT_NS.  After a PASS,
+ * NETECHO_UDP_COUNT 64-byte datagrams to its udp 7, one at a time (each
+ * sent again after a second without its echo, at most 3 times): "netecho:
+ * peer A: udp PASS 100 datagrams echoed (R resent)" or "... udp FAIL".
  */
 #include "kernel.h"
 #include "net.h"
@@ -27,6 +30,9 @@
 #define NETECHO_CHUNK          4096u
 #define NETECHO_PEER_TIMEOUT_NS (120 * NS_PER_SEC)
 #define NETECHO_PEER_DEFAULT   (1u << 20)
+#define NETECHO_UDP_COUNT      100u
+#define NETECHO_UDP_SIZE       64u
+#define NETECHO_UDP_TRIES      3u
 
 enum svc { SVC_ECHO = 7, SVC_SINK = 9, SVC_SOURCE = 19 };
 
@@ -249,6 +255,97 @@ struct peer {
 
 static struct peer peer;
 
+/* The UDP part of the peer check, after the TCP part passed. */
+struct udp_peer {
+	struct udp_pcb *pcb;
+	uint32_t seq;             /* the datagram waiting for its echo */
+	uint32_t tries, resent;
+	uint64_t sent_ns;
+	int acked, done;
+};
+
+static struct udp_peer up;
+
+static void udp_peer_payload(uint8_t *buf, uint32_t seq)
+{
+	memset(buf, 0, NETECHO_UDP_SIZE);
+	gk_snprintf((char *)buf, NETECHO_UDP_SIZE, "keel-udp-%u", seq);
+	net_pattern_fill(buf + 16, seq, NETECHO_UDP_SIZE - 16);
+}
+
+static void udp_peer_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
+			  const ip_addr_t *addr, u16_t port)
+{
+	uint8_t want[NETECHO_UDP_SIZE], got[NETECHO_UDP_SIZE];
+
+	(void)arg;
+	(void)pcb;
+	(void)addr;
+	(void)port;
+	udp_peer_payload(want, up.seq);
+	if (p->tot_len == NETECHO_UDP_SIZE &&
+	    pbuf_copy_partial(p, got, NETECHO_UDP_SIZE, 0) == NETECHO_UDP_SIZE &&
+	    memcmp(got, want, NETECHO_UDP_SIZE) == 0)
+		up.acked = 1;          /* echoes of earlier tries are ignored */
+	pbuf_free(p);
+}
+
+static void udp_peer_send(void)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, NETECHO_UDP_SIZE, PBUF_RAM);
+	ip_addr_t a;
+
+	if (!p)
+		return;               /* tried again after the timeout */
+	udp_peer_payload(p->payload, up.seq);
+	ip_addr_copy_from_ip4(a, peer.addr);
+	udp_sendto(up.pcb, p, &a, SVC_ECHO);
+	pbuf_free(p);
+	up.sent_ns = time_now_ns();
+	up.tries++;
+}
+
+/* One step of the UDP check: the next deadline it needs (0: none). */
+static uint64_t udp_peer_step(void)
+{
+	uint64_t now = time_now_ns();
+
+	if (up.done || peer.done != 1)
+		return 0;
+	if (!up.pcb) {
+		up.pcb = udp_new();
+		if (!up.pcb || udp_bind(up.pcb, IP_ANY_TYPE, 0) != ERR_OK) {
+			printk("netecho: peer %s: udp FAIL no socket\n", peer.addr_str);
+			up.done = -1;
+			return 0;
+		}
+		udp_recv(up.pcb, udp_peer_recv, NULL);
+		udp_peer_send();
+	}
+	while (up.acked) {
+		up.acked = 0;
+		up.tries = 0;
+		if (++up.seq == NETECHO_UDP_COUNT) {
+			printk("netecho: peer %s: udp PASS %u datagrams echoed (%u resent)\n",
+			       peer.addr_str, NETECHO_UDP_COUNT, up.resent);
+			up.done = 1;
+			return 0;
+		}
+		udp_peer_send();
+	}
+	if (now - up.sent_ns >= NS_PER_SEC) {
+		if (up.tries >= NETECHO_UDP_TRIES) {
+			printk("netecho: peer %s: udp FAIL datagram %u not echoed after %u tries\n",
+			       peer.addr_str, up.seq, up.tries);
+			up.done = -1;
+			return 0;
+		}
+		up.resent++;
+		udp_peer_send();
+	}
+	return up.sent_ns + NS_PER_SEC;
+}
+
 static void peer_finish(int ok, const char *why, uint64_t at)
 {
 	uint64_t ms = (time_now_ns() - peer.start_ns) / NS_PER_MS;
@@ -451,6 +548,11 @@ int guest_main(const char *cmdline)
 				peer_connect();
 			}
 		}
-		net_wait(deadline && !peer.done && next_try > now ? next_try : 0);
+		uint64_t udp_wake = udp_peer_step();
+
+		if (udp_wake)
+			net_wait(udp_wake);
+		else
+			net_wait(deadline && !peer.done && next_try > now ? next_try : 0);
 	}
 }
