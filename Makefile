@@ -2,6 +2,8 @@
 #
 #   make run     build everything and boot it in QEMU (serial on this terminal;
 #                dom0's data disk: DATA_IMG, DATA_SIZE=2G, see mk/config.mk)
+#   make run-pair  two hosts, A (this terminal) and B, linked for migration
+#                (docs/migration.md); make console-b attaches to B's console
 #   make check   build everything and run every test
 #   make bench   run the benchmarks (docs/benchmarks.md)
 #   make fuzz    long fuzzing (FUZZ_SECONDS per harness, default 600): the
@@ -20,7 +22,7 @@ export PUBINC
 ISO := $(BUILD)/keel.iso
 
 .PHONY: all deps hypervisor dom0-tools xenstore guests dom0-kernel initramfs iso \
-        run check unit-check integration-check bench fuzz clean help
+        run run-pair console-b check unit-check integration-check bench fuzz clean help
 
 all: iso
 
@@ -61,6 +63,19 @@ iso: hypervisor initramfs
 run: iso $(DATA_IMG)
 	DATA_IMG="$(DATA_IMG)" DATA_CACHE="$(DATA_CACHE)" \
 	  sh mk/run-qemu.sh $(ISO) $(MEM) $(SMP) "$(HV_ARGS)"
+
+# Two hosts for migration (mk/run-pair.sh, docs/migration.md): A's serial
+# console here, B's on $(PAIR_DIR)/hostb.sock, both stop when A's ends.
+PAIR_DIR ?= $(BUILD)/run-pair
+run-pair: iso
+	sh mk/run-pair.sh $(ISO) $(MEM) $(SMP) "$(HV_ARGS)" $(PAIR_DIR)
+
+# Attaches this terminal to host B's serial console; Ctrl-] detaches
+# (B keeps running).
+console-b:
+	@test -S $(PAIR_DIR)/hostb.sock || { echo "console-b: no $(PAIR_DIR)/hostb.sock: is 'make run-pair' running?" >&2; exit 1; }
+	@echo "console-b: host B's serial console; Ctrl-] detaches"
+	socat -,raw,echo=0,escape=0x1d UNIX-CONNECT:$(PAIR_DIR)/hostb.sock
 
 ifneq ($(DATA_IMG),)
 $(DATA_IMG):

@@ -256,6 +256,91 @@ class Qemu:
         return indent("\n".join(parts))
 
 
+# The migration link of a host pair, as mk/run-pair.sh sets it up
+# (docs/migration.md, "Two hosts").
+PAIR_ADDR = {"a": "169.254.99.1", "b": "169.254.99.2"}
+PAIR_MAC = {"a": "52:54:00:6b:6d:01", "b": "52:54:00:6b:6d:02"}
+
+
+def free_udp_ports(n):
+    """n UDP ports on 127.0.0.1 that were free a moment ago."""
+    import socket
+    socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(n)]
+    try:
+        for x in socks:
+            x.bind(("127.0.0.1", 0))
+        return [x.getsockname()[1] for x in socks]
+    finally:
+        for x in socks:
+            x.close()
+
+
+def pair_host_args(host, lport, rport, key, shared):
+    """QEMU options linking host ("a" or "b") to its peer: a virtio NIC on
+    QEMU's UDP socket network on 127.0.0.1 (own port lport, the peer's
+    rport), the key by fw_cfg, the shared directory by virtio-9p."""
+    esc = lambda p: p.replace(",", ",,")  # noqa: E731
+    return ["-netdev", f"socket,id=mig,udp=127.0.0.1:{rport},localaddr=127.0.0.1:{lport}",
+            "-device", f"virtio-net-pci,netdev=mig,mac={PAIR_MAC[host]}",
+            "-fw_cfg", f"name=opt/keel/migration.key,file={esc(key)}",
+            "-fsdev", f"local,id=keelshared,path={esc(shared)},security_model=none",
+            "-device", "virtio-9p-pci,fsdev=keelshared,mount_tag=keelshared"]
+
+
+def pair_dom0_args(host):
+    """dom0's command line keys that S06keel-migration reads."""
+    return f"keel.migration={PAIR_ADDR[host]} keel.migration_mac={PAIR_MAC[host]}"
+
+
+class Pair:
+    """Two hosts, pair.a and pair.b (Qemu objects named NAME-a, NAME-b),
+    linked as `make run-pair` links them: the migration NICs, a fresh key
+    (self.key, 64 hex digits, also in the file self.key_file) and the
+    shared directory self.shared (a new empty one per run).  Keyword
+    arguments go to both Qemu objects (mem, smp, hv_args, dom0_args,
+    data_disk, ...)."""
+
+    def __init__(self, name, logdir=None, dom0_args="", **kw):
+        self.name = name
+        logdir = logdir or os.path.join(BUILD, "tests", "integration")
+        self.dir = os.path.join(logdir, name + ".pair")
+        self.shared = os.path.join(self.dir, "shared")
+        if os.path.isdir(self.dir):
+            shutil.rmtree(self.dir)
+        os.makedirs(self.shared)
+        self.key = os.urandom(32).hex()
+        self.key_file = os.path.join(self.dir, "migration.key")
+        with open(os.open(self.key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            f.write(self.key + "\n")
+        pa, pb = free_udp_ports(2)
+        more = kw.pop("extra", None) or []
+        hosts = {}
+        for h, lp, rp in (("a", pa, pb), ("b", pb, pa)):
+            extra = pair_host_args(h, lp, rp, self.key_file, self.shared) + more
+            hosts[h] = Qemu(f"{name}-{h}", logdir=logdir, extra=extra,
+                            dom0_args=(pair_dom0_args(h) + " " + dom0_args).strip(),
+                            **kw)
+        self.a, self.b = hosts["a"], hosts["b"]
+
+    def start(self):
+        self.a.start()
+        self.b.start()
+        return self
+
+    def stop(self):
+        for q in (self.a, self.b):
+            q.stop()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def tail(self, n=40):
+        return self.a.tail(n) + "\n" + self.b.tail(n)
+
+
 def indent(text):
     """text with every line indented, so that no line of it starts with a
     verdict ("PASS:", "FAIL:", "SKIP:") that the runner would count."""
