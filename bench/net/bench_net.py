@@ -88,10 +88,16 @@ def baseline_setup(vm):
         if time.monotonic() > deadline:
             raise BenchError("the namespace's process did not start")
         time.sleep(0.5)
-    must(vm, "NS=$(cat /tmp/ns.pid); ip link add kbv0 type veth peer name kbv1 && "
-             "ip link set kbv1 netns $NS && ip addr add 169.254.78.1/24 dev kbv0 && "
-             "ip link set kbv0 up && nsenter -t $NS -n sh -c 'ip addr add "
-             f"{PEER_IP}/24 dev kbv1 && ip link set kbv1 up && ip link set lo up'")
+    # busybox's ip ignores "peer name": the peer is whichever interface
+    # kbv0's iflink names.
+    must(vm, "ip link add kbv0 type veth peer name kbv1")
+    must(vm, "P=$(for d in /sys/class/net/*; do [ \"$(cat $d/ifindex)\" = "
+             "\"$(cat /sys/class/net/kbv0/iflink)\" ] && basename $d; done); "
+             "echo $P > /tmp/ns.peer; test -n \"$P\"")
+    must(vm, "NS=$(cat /tmp/ns.pid); P=$(cat /tmp/ns.peer); ip link set $P netns $NS && "
+             "ip addr add 169.254.78.1/24 dev kbv0 && ip link set kbv0 up && "
+             f"nsenter -t $NS -n sh -c \"ip addr add {PEER_IP}/24 dev $P && "
+             "ip link set $P up && ip link set lo up\"")
     must(vm, "(nsenter -t $(cat /tmp/ns.pid) -n keel-bench-net serve "
              "> /tmp/serve.log 2>&1 &)")
 
