@@ -23,7 +23,7 @@
 #define HTTPD_CONNS      16
 #define HTTPD_REQ_MAX    1024
 #define HTTPD_BYTES_MAX  (1ull << 36)     /* 64 GiB */
-#define HTTPD_CHUNK      4096u
+#define HTTPD_CHUNK      (8u * TCP_MSS)   /* whole segments */
 
 struct conn {
 	struct tcp_pcb *pcb;
@@ -96,10 +96,11 @@ static void send_more(struct conn *c)
 		uint64_t left = c->body_len - c->body_off;
 		size_t n = left < HTTPD_CHUNK ? (size_t)left : HTTPD_CHUNK;
 
-		if (room < n && room < TCP_MSS)
-			break;           /* wait for a segment's worth of room */
-		if (n > room)
-			n = room;
+		if (n > room) {          /* whole segments while more follow */
+			n = room - room % TCP_MSS;
+			if (n == 0)
+				break;
+		}
 		net_pattern_fill(chunk, c->body_off, n);
 		if (tcp_write(pcb, chunk, (u16_t)n,
 			      TCP_WRITE_FLAG_COPY |

@@ -166,9 +166,11 @@ void net_print_stats(void)
 {
 	const struct netfront_stats *s = netfront_stats(nf);
 
-	printk("net: eth0 rx %lu packets %lu bytes, tx %lu packets %lu bytes, reconnects %lu\n",
+	printk("net: eth0 rx %lu packets %lu bytes, tx %lu packets %lu bytes, "
+	       "events in %lu out %lu, reconnects %lu\n",
 	       (unsigned long)s->rx_packets, (unsigned long)s->rx_bytes,
 	       (unsigned long)s->tx_packets, (unsigned long)s->tx_bytes,
+	       (unsigned long)s->events, (unsigned long)s->notifies,
 	       (unsigned long)s->reconnects);
 	for (int i = 0; i < NETFRONT_DROP_NR; i++)
 		if (s->drops[i])

@@ -27,7 +27,7 @@
 #include "lwip/udp.h"
 
 #define NETECHO_CONNS          16
-#define NETECHO_CHUNK          4096u
+#define NETECHO_CHUNK          (8u * TCP_MSS)   /* whole segments */
 #define NETECHO_PEER_TIMEOUT_NS (120 * NS_PER_SEC)
 #define NETECHO_PEER_DEFAULT   (1u << 20)
 #define NETECHO_UDP_COUNT      100u
@@ -68,6 +68,8 @@ static void conn_report(struct conn *c)
 	else if (c->svc == SVC_SOURCE)
 		printk("netecho: source: %lu bytes in %lu ms\n", (unsigned long)c->bytes,
 		       (unsigned long)ms);
+	if (c->svc != SVC_ECHO)
+		net_print_stats();
 }
 
 static void conn_close(struct conn *c)
@@ -117,7 +119,8 @@ static void source_fill(struct conn *c)
 		u16_t room = tcp_sndbuf(c->pcb);
 		size_t n = room < NETECHO_CHUNK ? room : NETECHO_CHUNK;
 
-		if (n < TCP_MSS)
+		n -= n % TCP_MSS;          /* full segments only */
+		if (n == 0)
 			break;
 		net_pattern_fill(chunk, c->bytes, n);
 		if (tcp_write(c->pcb, chunk, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK)

@@ -266,6 +266,12 @@ static void ring_handler(keel_evtchn_port_t port, void *arg)
 	kernel_kick();
 }
 
+static void notify(struct netfront *nf)
+{
+	nf->stats.notifies++;
+	evtchn_send((keel_evtchn_port_t)nf->port);
+}
+
 static void set_link(struct netfront *nf, int up)
 {
 	if (nf->link_fn)
@@ -361,7 +367,7 @@ static void act_link_up(struct netfront *nf)
 	       nf->name, m[0], m[1], m[2], m[3], m[4], m[5], nf->backend_id,
 	       nf->stats.reconnects ? " (reconnected)" : "");
 	/* Rx buffers posted before the backend bound raised no event. */
-	evtchn_send((keel_evtchn_port_t)nf->port);
+	notify(nf);
 	set_link(nf, 1);
 }
 
@@ -550,7 +556,7 @@ static int rx_take(struct netfront *nf)
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (keel_ring_need_notify(old, nf->rx_prod_pvt,
 					  __atomic_load_n(&h->req_event, __ATOMIC_ACQUIRE)))
-			evtchn_send((keel_evtchn_port_t)nf->port);
+			notify(nf);
 	}
 	return n;
 }
@@ -562,6 +568,7 @@ int netfront_poll(struct netfront *nf)
 	if (!nf || !nf->used || nf->phase != NETFRONT_UP)
 		return 0;
 	nf->events_seen = nf->events;
+	nf->stats.events = nf->events;
 	if (tx_reap(nf) < 0)
 		return 0;
 	n = rx_take(nf);
@@ -618,7 +625,7 @@ int netfront_tx_send(struct netfront *nf, int id, size_t len)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (keel_ring_need_notify(old, nf->tx_prod_pvt,
 				  __atomic_load_n(&h->req_event, __ATOMIC_ACQUIRE)))
-		evtchn_send((keel_evtchn_port_t)nf->port);
+		notify(nf);
 	nf->stats.tx_packets++;
 	nf->stats.tx_bytes += len;
 	return 0;
