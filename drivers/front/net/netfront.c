@@ -14,10 +14,10 @@
 #include "netfront.h"
 #include "kernel.h"
 #include "mm.h"
+#include "xenbus.h"
 #include "xs.h"
 
 #define NF_PATH_MAX   96
-#define NF_KEY_MAX    128
 #define NF_POLL_NS    (100 * NS_PER_MS)
 #define NF_CLOSE_WAIT_NS (10 * NS_PER_SEC)
 #define NF_TX_PAGES   (NETFRONT_TX_BUFS / 2)
@@ -32,8 +32,7 @@ struct netfront {
 	uint8_t mac[6];
 	char fe_path[NF_PATH_MAX];
 	char be_path[NF_PATH_MAX];
-	char fe_token[32], be_token[32];
-	int watching;
+	struct xb_watch watch;        /* watch.active: both states watched */
 
 	enum netfront_phase phase;
 	int prev_be;
@@ -75,65 +74,28 @@ static uint64_t ptr_gfn(const void *p)
 	return (uint64_t)(uintptr_t)p >> KEEL_PAGE_SHIFT;
 }
 
-/* ---- store helpers ------------------------------------------------------ */
-
-static int key_path(char *buf, const char *dir, const char *key)
-{
-	int n = gk_snprintf(buf, NF_KEY_MAX, "%s/%s", dir, key);
-
-	return n < 0 || n >= NF_KEY_MAX ? -KEEL_ERANGE : 0;
-}
+/* ---- store helpers (drivers/front/common/xenbus.h) ----------------------- */
 
 static int read_key(uint32_t tx, const char *dir, const char *key, char *val,
 		    size_t len)
 {
-	char path[NF_KEY_MAX];
-	int rc = key_path(path, dir, key);
-
-	return rc < 0 ? rc : xs_read(tx, path, val, len);
+	return xb_read(tx, dir, key, val, len);
 }
 
 static int write_key(uint32_t tx, const char *dir, const char *key,
 		     const char *val)
 {
-	char path[NF_KEY_MAX];
-	int rc = key_path(path, dir, key);
-
-	return rc < 0 ? rc : xs_write(tx, path, val);
+	return xb_write(tx, dir, key, val);
 }
 
 static int write_u64(uint32_t tx, const char *dir, const char *key, uint64_t v)
 {
-	char val[24];
-
-	gk_snprintf(val, sizeof(val), "%lu", (unsigned long)v);
-	return write_key(tx, dir, key, val);
+	return xb_write_u64(tx, dir, key, v);
 }
 
-/* A `state` key: missing reads as Closed, malformed as Unknown. */
-static int read_state(const char *dir)
-{
-	char val[16];
-	uint64_t v;
-	int rc = read_key(XS_NO_TX, dir, "state", val, sizeof(val));
-
-	if (rc == -KEEL_ENOENT)
-		return KEEL_XBS_CLOSED;
-	if (rc < 0 || gk_parse_u64(val, (size_t)rc, &v) < 0 || v > KEEL_XBS_MAX)
-		return KEEL_XBS_UNKNOWN;
-	return (int)v;
-}
-
-/* Our state key, unless the toolstack removed our directory meanwhile
- * (writing would create it again). */
 static int write_state(struct netfront *nf, int state)
 {
-	char val[8];
-	int rc = read_key(XS_NO_TX, nf->fe_path, "state", val, sizeof(val));
-
-	if (rc == -KEEL_ENOENT)
-		return rc;
-	return write_u64(XS_NO_TX, nf->fe_path, "state", (uint64_t)state);
+	return xb_write_state(nf->fe_path, state);
 }
 
 /* ---- grants ---------------------------------------------------------------- */
@@ -417,8 +379,8 @@ static void netfront_update(struct netfront *nf)
 
 	if (!nf->used)
 		return;
-	be = read_state(nf->be_path);
-	fe = read_state(nf->fe_path);
+	be = xb_read_state(nf->be_path);
+	fe = xb_read_state(nf->fe_path);
 	switch (netfront_decide(nf->phase, nf->prev_be, be, fe)) {
 	case NETFRONT_ACT_NONE:
 		break;
@@ -644,60 +606,6 @@ void netfront_count_drop(struct netfront *nf, enum netfront_drop why)
 		nf->stats.drops[why]++;
 }
 
-/* The lowest handle under <home>/device/vif: it, or -KEEL_ENODEV. */
-static long first_handle(void)
-{
-	char dir[NF_PATH_MAX], list[512];
-	const char *p = list;
-	long best = -KEEL_ENODEV;
-	int n;
-
-	if (xs_home_path(dir, sizeof(dir), "device/vif") < 0)
-		return -KEEL_ENODEV;
-	n = xs_directory(XS_NO_TX, dir, list, sizeof(list));
-	for (int i = 0; i < n; i++, p += strlen(p) + 1) {
-		uint64_t v;
-
-		if (gk_parse_u64(p, strlen(p), &v) == 0 && v <= 0xffff &&
-		    (best < 0 || (long)v < best))
-			best = (long)v;
-	}
-	return best;
-}
-
-static int watch_both(struct netfront *nf)
-{
-	char path[NF_KEY_MAX];
-	int rc;
-
-	gk_snprintf(nf->be_token, sizeof(nf->be_token), "netfront-be-%u", nf->handle);
-	gk_snprintf(nf->fe_token, sizeof(nf->fe_token), "netfront-fe-%u", nf->handle);
-	rc = key_path(path, nf->be_path, "state");
-	if (rc == 0)
-		rc = xs_watch(path, nf->be_token, watch_fn, nf);
-	if (rc < 0)
-		return rc;
-	rc = key_path(path, nf->fe_path, "state");
-	if (rc == 0)
-		rc = xs_watch(path, nf->fe_token, watch_fn, nf);
-	if (rc < 0 && key_path(path, nf->be_path, "state") == 0)
-		(void)xs_unwatch(path, nf->be_token);
-	return rc;
-}
-
-static void unwatch_both(struct netfront *nf)
-{
-	char path[NF_KEY_MAX];
-
-	if (!nf->watching)
-		return;
-	if (key_path(path, nf->be_path, "state") == 0)
-		(void)xs_unwatch(path, nf->be_token);
-	if (key_path(path, nf->fe_path, "state") == 0)
-		(void)xs_unwatch(path, nf->fe_token);
-	nf->watching = 0;
-}
-
 int netfront_open(int handle, netfront_rx_fn rx_fn, netfront_link_fn link_fn,
 		  void *arg, struct netfront **out)
 {
@@ -707,7 +615,7 @@ int netfront_open(int handle, netfront_rx_fn rx_fn, netfront_link_fn link_fn,
 	int rc;
 
 	if (handle < 0)
-		h = first_handle();
+		h = xb_lowest_id("device/vif");
 	if (h < 0 || h > 0xffff)
 		return h < 0 ? (int)h : -KEEL_EINVAL;
 	for (unsigned int i = 0; i < NETFRONT_MAX_DEVS; i++) {
@@ -736,7 +644,8 @@ int netfront_open(int handle, netfront_rx_fn rx_fn, netfront_link_fn link_fn,
 	}
 	nf->used = 1;
 	nf->prev_be = KEEL_XBS_UNKNOWN;
-	nf->watching = watch_both(nf) == 0;
+	(void)xb_watch_states(&nf->watch, "netfront", nf->handle, nf->be_path,
+			      nf->fe_path, watch_fn, nf);
 	netfront_update(nf);
 	*out = nf;
 	return 0;
@@ -754,11 +663,11 @@ void netfront_close(struct netfront *nf)
 	if (nf->phase != NETFRONT_CLOSED && write_state(nf, KEEL_XBS_CLOSING) == 0) {
 		while (nf->phase != NETFRONT_CLOSED && time_now_ns() < deadline) {
 			kernel_wait(time_now_ns() + NF_POLL_NS);
-			if (!nf->watching)
+			if (!nf->watch.active)
 				netfront_update(nf);
 		}
 	}
-	unwatch_both(nf);
+	xb_unwatch_states(&nf->watch, nf->be_path, nf->fe_path);
 	if (nf->phase != NETFRONT_CLOSED)
 		act_close(nf, nf->prev_be);
 	nf->used = 0;
