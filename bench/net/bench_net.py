@@ -134,6 +134,11 @@ def main():
                   ", ".join(f"{k} {v:.2f}" for k, v in sorted(r.items())), flush=True)
         _, stats = vm.run("vmctl network-list netecho", 30)
         print(stats.strip())
+        # netfront's counters after each sink/source run: frames per event
+        # each way tell how well notifications are batched.
+        _, lines = vm.run(f"grep -E '^(netecho: (sink|source)|net: eth0 rx)' "
+                          f"{LOG}/netecho.log | tail -4", 30)
+        print(lines.strip())
     except Exception as e:
         print(f"bench failed: {e}\n{vm.tail()}", flush=True)
         return 1
