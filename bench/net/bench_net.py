@@ -15,7 +15,9 @@ Measures: TCP guest -> dom0 (tcp-get: dom0 reads NET_MIB MiB from tcp 19,
 the pattern checked), TCP dom0 -> guest (tcp-put to tcp 9, timed to the
 sink's close), UDP 64-byte echoes per second (udp-rate, 32 in flight, 5
 s), and the ping round trip (median of 20).  Reports medians and
-guest/baseline ratios (for the ping, guest/baseline: lower is better).
+guest/baseline ratios (for the ping, guest/baseline: lower is better),
+and how busy dom0's CPU was during each TCP run (/proc/stat); the
+guest's own idle time per run is in netecho's "source"/"sink" lines.
 QEMU's accelerator is single-threaded TCG, as the network tests use
 (docs/testing.md); NET_ACCEL overrides it.  Every wait is bounded.
 """
@@ -69,10 +71,12 @@ def measure(vm, ip):
     nbytes = NET_MIB << 20
     bound = 900
     r = {}
-    r["tcp_get_MBps"] = bench_value(
-        must(vm, f"keel-bench-net tcp-get {ip} {nbytes}", bound), "tcp_get_MBps")
-    r["tcp_put_MBps"] = bench_value(
-        must(vm, f"keel-bench-net tcp-put {ip} {nbytes}", bound), "tcp_put_MBps")
+    out = must(vm, f"keel-bench-net tcp-get {ip} {nbytes}", bound)
+    r["tcp_get_MBps"] = bench_value(out, "tcp_get_MBps")
+    r["get_dom0_busy_pct"] = bench_value(out, "dom0_busy_pct")
+    out = must(vm, f"keel-bench-net tcp-put {ip} {nbytes}", bound)
+    r["tcp_put_MBps"] = bench_value(out, "tcp_put_MBps")
+    r["put_dom0_busy_pct"] = bench_value(out, "dom0_busy_pct")
     r["udp_pps"] = bench_value(must(vm, f"keel-bench-net udp-rate {ip} 5", 60), "udp_pps")
     r["ping_ms"] = ping_median(vm, ip)
     return r
@@ -155,6 +159,10 @@ def main():
                         ("ping_ms", "ms, median round trip")):
         g, b = med[f"guest_{test}"], med[f"base_{test}"]
         print(f"  {test:<14} {g:>10.2f} {b:>10.2f} {g / b:>11.2f}   ({label})")
+    for test, label in (("get_dom0_busy_pct", "dom0's CPU busy during tcp-get"),
+                        ("put_dom0_busy_pct", "dom0's CPU busy during tcp-put")):
+        print(f"  {test:<18} {med['guest_' + test]:>6.0f} {med['base_' + test]:>10.0f}"
+              f"               ({label}, %)")
     return 0
 
 

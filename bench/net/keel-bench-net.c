@@ -51,6 +51,34 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* dom0's CPU ticks from /proc/stat's "cpu" line: busy and total. */
+static void cpu_ticks(unsigned long long *busy, unsigned long long *total)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+
+	*busy = *total = 0;
+	if (!f)
+		return;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+		   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+		for (int i = 0; i < 8; i++)
+			*total += v[i];
+		*busy = *total - v[3] - v[4];      /* less idle and iowait */
+	}
+	fclose(f);
+}
+
+/* "BENCH dom0_busy_pct X": how much of dom0's CPU the run took. */
+static void report_busy(unsigned long long b0, unsigned long long t0)
+{
+	unsigned long long b1, t1;
+
+	cpu_ticks(&b1, &t1);
+	if (t1 > t0)
+		printf("BENCH dom0_busy_pct %.0f\n", 100.0 * (double)(b1 - b0) / (double)(t1 - t0));
+}
+
 static void fill(uint8_t *b, uint64_t off, size_t n)
 {
 	uint32_t v = (uint32_t)(off % PERIOD);
@@ -113,6 +141,7 @@ static int parse_u64(const char *s, uint64_t *v)
 static int tcp_get(const char *ip, const char *count)
 {
 	static uint8_t buf[BUF], want[BUF];
+	unsigned long long b0, k0;
 	uint64_t total, got = 0;
 	double t0;
 	int fd;
@@ -122,6 +151,7 @@ static int tcp_get(const char *ip, const char *count)
 	fd = connect_to(ip, PORT_SOURCE);
 	if (fd < 0)
 		return fail("connect to tcp 19");
+	cpu_ticks(&b0, &k0);
 	t0 = now_s();
 	while (got < total) {
 		size_t want_n = total - got < BUF ? (size_t)(total - got) : BUF;
@@ -143,6 +173,7 @@ static int tcp_get(const char *ip, const char *count)
 		got += (uint64_t)n;
 	}
 	printf("BENCH tcp_get_MBps %.2f\n", (double)total / (now_s() - t0) / 1e6);
+	report_busy(b0, k0);
 	close(fd);
 	return 0;
 }
@@ -150,6 +181,7 @@ static int tcp_get(const char *ip, const char *count)
 static int tcp_put(const char *ip, const char *count)
 {
 	static uint8_t buf[BUF];
+	unsigned long long b0, k0;
 	uint64_t total, sent = 0;
 	double t0;
 	char c;
@@ -160,6 +192,7 @@ static int tcp_put(const char *ip, const char *count)
 	fd = connect_to(ip, PORT_SINK);
 	if (fd < 0)
 		return fail("connect to tcp 9");
+	cpu_ticks(&b0, &k0);
 	t0 = now_s();
 	while (sent < total) {
 		size_t n = total - sent < BUF ? (size_t)(total - sent) : BUF;
@@ -178,6 +211,7 @@ static int tcp_put(const char *ip, const char *count)
 	while (read(fd, &c, 1) > 0)
 		;
 	printf("BENCH tcp_put_MBps %.2f\n", (double)total / (now_s() - t0) / 1e6);
+	report_busy(b0, k0);
 	close(fd);
 	return 0;
 }

@@ -20,6 +20,7 @@ static int netif_ready;
 static int use_dhcp;
 static char addr_str[16] = "0.0.0.0";
 static char hostname[64];
+static uint64_t idle_ns;         /* time spent blocked in net_wait */
 
 static void on_link(void *arg, int up)
 {
@@ -145,11 +146,18 @@ void net_wait(uint64_t deadline_ns)
 		until = now + (uint64_t)sleep_ms * NS_PER_MS;
 	if (deadline_ns && deadline_ns < until)
 		until = deadline_ns;
-	if (!netfront_pending(nf) && until > now)
+	if (!netfront_pending(nf) && until > now) {
 		kernel_wait(until);
-	else
+		idle_ns += time_now_ns() - now;
+	} else {
 		kernel_poll();
+	}
 	net_poll();
+}
+
+uint64_t net_idle_ns(void)
+{
+	return idle_ns;
 }
 
 struct netif *net_netif(void)

@@ -42,6 +42,7 @@ struct conn {
 	struct pbuf *pending;     /* echo: received, not yet written back */
 	uint64_t bytes;
 	uint64_t start_ns;
+	uint64_t idle0_ns;        /* net_idle_ns() at the start */
 	int closing;
 	int eof;                  /* the peer closed its side */
 };
@@ -61,13 +62,14 @@ static void conn_release(struct conn *c)
 static void conn_report(struct conn *c)
 {
 	uint64_t ms = (time_now_ns() - c->start_ns) / NS_PER_MS;
+	uint64_t idle = (net_idle_ns() - c->idle0_ns) / NS_PER_MS;
 
 	if (c->svc == SVC_SINK)
-		printk("netecho: sink: %lu bytes in %lu ms\n", (unsigned long)c->bytes,
-		       (unsigned long)ms);
+		printk("netecho: sink: %lu bytes in %lu ms, idle %lu ms\n",
+		       (unsigned long)c->bytes, (unsigned long)ms, (unsigned long)idle);
 	else if (c->svc == SVC_SOURCE)
-		printk("netecho: source: %lu bytes in %lu ms\n", (unsigned long)c->bytes,
-		       (unsigned long)ms);
+		printk("netecho: source: %lu bytes in %lu ms, idle %lu ms\n",
+		       (unsigned long)c->bytes, (unsigned long)ms, (unsigned long)idle);
 	if (c->svc != SVC_ECHO)
 		net_print_stats();
 }
@@ -212,6 +214,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	c->pcb = pcb;
 	c->svc = (enum svc)(uintptr_t)arg;
 	c->start_ns = time_now_ns();
+	c->idle0_ns = net_idle_ns();
 	tcp_arg(pcb, c);
 	tcp_recv(pcb, on_recv);
 	tcp_sent(pcb, on_sent);

@@ -36,6 +36,7 @@ struct netfront {
 
 	enum netfront_phase phase;
 	int prev_be;
+	int broken;                   /* ring protocol broken: close at next poll */
 	netfront_rx_fn rx_fn;
 	netfront_link_fn link_fn;
 	void *arg;
@@ -292,6 +293,7 @@ static void act_setup(struct netfront *nf)
 		set_link(nf, 0);
 	if (nf->phase != NETFRONT_INIT && nf->phase != NETFRONT_CLOSED)
 		nf->stats.reconnects++;
+	nf->broken = 0;
 	rc = pool_setup(nf);
 	if (rc == 0)
 		rc = rings_setup(nf);
@@ -417,13 +419,17 @@ static void watch_fn(const char *path, const char *token, void *arg)
 
 /* ---- the rings ---------------------------------------------------------------- */
 
-/* A backend that broke the ring protocol: no more traffic with it. */
+/* A backend that broke the ring protocol: no more traffic with it.  The
+ * close itself (which tells lwIP the link is down) waits for
+ * netfront_poll: this may run inside lwIP's output path. */
 static void ring_broken(struct netfront *nf, const char *ring, long val)
 {
+	if (nf->broken)
+		return;
+	nf->broken = 1;
 	printk("netfront: %s: %s response index %ld beyond the requests: closing\n",
 	       nf->name, ring, val);
 	(void)write_state(nf, KEEL_XBS_CLOSING);
-	act_close(nf, nf->prev_be);
 }
 
 static int tx_reap(struct netfront *nf)
@@ -525,16 +531,20 @@ static int rx_take(struct netfront *nf)
 
 int netfront_poll(struct netfront *nf)
 {
-	int n;
+	int n = 0;
 
 	if (!nf || !nf->used || nf->phase != NETFRONT_UP)
 		return 0;
 	nf->events_seen = nf->events;
 	nf->stats.events = nf->events;
-	if (tx_reap(nf) < 0)
-		return 0;
-	n = rx_take(nf);
-	return n < 0 ? 0 : n;
+	if (!nf->broken && tx_reap(nf) >= 0) {
+		n = rx_take(nf);
+		if (n < 0)
+			n = 0;
+	}
+	if (nf->broken)
+		act_close(nf, nf->prev_be);
+	return n;
 }
 
 int netfront_pending(const struct netfront *nf)
@@ -552,7 +562,7 @@ void *netfront_tx_alloc(struct netfront *nf, size_t len, int *id, int *err)
 		*err = -KEEL_E2BIG;
 		return NULL;
 	}
-	if (nf->phase != NETFRONT_UP) {
+	if (nf->phase != NETFRONT_UP || nf->broken) {
 		nf->stats.drops[NETFRONT_DROP_TX_BUSY]++;
 		*err = -KEEL_EIO;
 		return NULL;
@@ -562,7 +572,7 @@ void *netfront_tx_alloc(struct netfront *nf, size_t len, int *id, int *err)
 		i = netfront_txq_get(&nf->txq);
 	if (i < 0) {
 		nf->stats.drops[NETFRONT_DROP_TX_BUSY]++;
-		*err = nf->phase == NETFRONT_UP ? -KEEL_EAGAIN : -KEEL_EIO;
+		*err = nf->phase == NETFRONT_UP && !nf->broken ? -KEEL_EAGAIN : -KEEL_EIO;
 		return NULL;
 	}
 	*id = (int)i;
@@ -574,7 +584,7 @@ int netfront_tx_send(struct netfront *nf, int id, size_t len)
 	keel_ring_idx_t old = nf->tx_prod_pvt;
 	struct keel_sring_header *h;
 
-	if (nf->phase != NETFRONT_UP)
+	if (nf->phase != NETFRONT_UP || nf->broken)
 		return -KEEL_EIO;   /* the ring it was meant for is gone */
 	if (id < 0 || (unsigned int)id >= NETFRONT_TX_BUFS || !nf->txq.busy[id] ||
 	    len == 0 || len > NETFRONT_FRAME_MAX)
