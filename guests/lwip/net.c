@@ -3,6 +3,7 @@
  */
 #include "kernel.h"
 #include "net.h"
+#include "net_cmdline.h"
 #include "netfront.h"
 #include "xs.h"
 
@@ -48,26 +49,14 @@ static void on_status(struct netif *n)
  * 0 when there is none, -KEEL_EINVAL when it is not a dotted quad. */
 static int cmdline_ip(const char *cmdline, ip4_addr_t *out)
 {
-	const char *p = cmdline;
+	char word[32];
+	int rc = net_cmdline_value(cmdline, "ip=", word, sizeof(word));
 
-	while (*p) {
-		char word[32];
-		size_t n = 0;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		while (p[n] && p[n] != ' ' && p[n] != '\t')
-			n++;
-		if (n > 3 && strncmp(p, "ip=", 3) == 0) {
-			if (n - 3 >= sizeof(word))
-				return -KEEL_EINVAL;
-			memcpy(word, p + 3, n - 3);
-			word[n - 3] = '\0';
-			return ip4addr_aton(word, out) ? 1 : -KEEL_EINVAL;
-		}
-		p += n;
-	}
-	return 0;
+	if (rc == 0)
+		return 0;
+	if (rc < 0)
+		return -KEEL_EINVAL;
+	return ip4addr_aton(word, out) ? 1 : -KEEL_EINVAL;
 }
 
 int net_init(const char *cmdline)

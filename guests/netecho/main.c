@@ -20,6 +20,7 @@
  */
 #include "kernel.h"
 #include "net.h"
+#include "net_cmdline.h"
 #include "net_pattern.h"
 
 #include "lwip/ip4_addr.h"
@@ -475,28 +476,6 @@ static void peer_connect(void)
 	}
 }
 
-/* The value of word `key=` on the command line into buf: 1, or 0. */
-static int cmdline_value(const char *cmdline, const char *key, char *buf, size_t len)
-{
-	size_t kl = strlen(key);
-
-	for (const char *p = cmdline; *p;) {
-		size_t n = 0;
-
-		while (*p == ' ')
-			p++;
-		while (p[n] && p[n] != ' ')
-			n++;
-		if (n > kl && strncmp(p, key, kl) == 0 && n - kl < len) {
-			memcpy(buf, p + kl, n - kl);
-			buf[n - kl] = '\0';
-			return 1;
-		}
-		p += n;
-	}
-	return 0;
-}
-
 int guest_main(const char *cmdline)
 {
 	struct udp_pcb *u;
@@ -526,17 +505,18 @@ int guest_main(const char *cmdline)
 	}
 	printk("netecho: %s: udp echo 7, tcp echo 7, sink 9, source 19\n", net_addr_str());
 
-	if (cmdline_value(cmdline, "peer=", val, sizeof(val))) {
+	rc = net_cmdline_value(cmdline, "peer=", val, sizeof(val));
+	if (rc != 0) {
 		uint64_t n = NETECHO_PEER_DEFAULT;
 		char nb[24];
 
-		if (!ip4addr_aton(val, &peer.addr)) {
-			printk("netecho: peer=%s is not an IPv4 address\n", val);
+		if (rc < 0 || !ip4addr_aton(val, &peer.addr)) {
+			printk("netecho: peer= is not an IPv4 address: %s\n", cmdline);
 			return -KEEL_EINVAL;
 		}
-		if (cmdline_value(cmdline, "peer_bytes=", nb, sizeof(nb)) &&
-		    (gk_parse_u64(nb, strlen(nb), &n) < 0 || n == 0)) {
-			printk("netecho: peer_bytes=%s is not a positive number\n", nb);
+		rc = net_cmdline_value(cmdline, "peer_bytes=", nb, sizeof(nb));
+		if (rc < 0 || (rc > 0 && (gk_parse_u64(nb, strlen(nb), &n) < 0 || n == 0))) {
+			printk("netecho: peer_bytes= is not a positive number: %s\n", cmdline);
 			return -KEEL_EINVAL;
 		}
 		peer.total = n;

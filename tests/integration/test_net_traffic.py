@@ -9,6 +9,7 @@ guests/netecho (lwIP over netfront), their configs with sed edits.
 
   keel-netback runs and keelbr0 has 169.254.77.1;
   httpd (ip=169.254.77.11) says "net: eth0 up 169.254.77.11";
+  a guest with a malformed ip= says so and powers off;
   dom0 pings it: 20 of 20 answered;
   wget fetches / (the page names the domain and its uptime) and a 1 MiB
   /bytes/ body: its size and md5 are the pattern's (byte i = i % 251);
@@ -147,6 +148,19 @@ def traffic_checks(s, b, n):
             return False, line
         return n.wait_log("web", r"^httpd: serving")
     n.check("httpd_guest_has_its_address", httpd_up)
+
+    def bad_ip_refused():
+        n.create("badip", "httpd", "ip=999.1.2.3", None)
+        ok, line = n.wait_log("badip", r"^net: ip= is not an IPv4 address", 60)
+        if not ok:
+            return False, line
+        ok, why = n.wait_log("badip", r"^guest_main returned -22: powering off", 30)
+        deadline = time.monotonic() + 30
+        while " badip " in n.must("vmctl list") and time.monotonic() < deadline:
+            time.sleep(1)
+        listed = n.must("vmctl list")
+        return ok and " badip " not in listed, why or listed[-200:]
+    n.check("bad_ip_on_cmdline_refused_clearly", bad_ip_refused)
 
     def ping20():
         got, sent, out = n.ping(HTTPD_IP, 20)

@@ -5,6 +5,7 @@
 
 #include <public/errno.h>
 
+#include "net_cmdline.h"
 #include "net_pattern.h"
 #include "netfront_ring.h"
 #include "tests.h"
@@ -295,6 +296,38 @@ START_TEST(test_pattern)
 }
 END_TEST
 
+START_TEST(test_cmdline_value)
+{
+	char buf[16];
+
+	ck_assert_int_eq(net_cmdline_value("ip=169.254.77.11", "ip=", buf, sizeof(buf)), 13);
+	ck_assert_str_eq(buf, "169.254.77.11");
+	ck_assert_int_eq(net_cmdline_value("hvlog\tpeer=1.2.3.4  ip=5.6.7.8 x", "ip=", buf,
+					   sizeof(buf)), 7);
+	ck_assert_str_eq(buf, "5.6.7.8");
+	/* the first word that has it wins */
+	ck_assert_int_eq(net_cmdline_value("ip=1.1.1.1 ip=2.2.2.2", "ip=", buf, sizeof(buf)), 7);
+	ck_assert_str_eq(buf, "1.1.1.1");
+	/* a key inside a word is not the key: "peer_ip=" is not "ip=" */
+	ck_assert_int_eq(net_cmdline_value("peer_ip=1.2.3.4", "ip=", buf, sizeof(buf)), 0);
+	ck_assert_int_eq(net_cmdline_value("", "ip=", buf, sizeof(buf)), 0);
+	ck_assert_int_eq(net_cmdline_value("   ", "ip=", buf, sizeof(buf)), 0);
+	ck_assert_int_eq(net_cmdline_value("ipx=1", "ip=", buf, sizeof(buf)), 0);
+}
+END_TEST
+
+START_TEST(test_cmdline_value_bad)
+{
+	char buf[8];
+
+	ck_assert_int_eq(net_cmdline_value("ip=", "ip=", buf, sizeof(buf)), -KEEL_EINVAL);
+	ck_assert_int_eq(net_cmdline_value("a ip= b", "ip=", buf, sizeof(buf)), -KEEL_EINVAL);
+	/* 7 characters fit 8 bytes, 8 do not */
+	ck_assert_int_eq(net_cmdline_value("ip=1234567", "ip=", buf, sizeof(buf)), 7);
+	ck_assert_int_eq(net_cmdline_value("ip=12345678", "ip=", buf, sizeof(buf)), -KEEL_E2BIG);
+}
+END_TEST
+
 Suite *suite_netfront(void)
 {
 	Suite *s = suite_create("netfront");
@@ -314,6 +347,8 @@ Suite *suite_netfront(void)
 	tcase_add_test(tc, test_decide_table);
 	tcase_add_test(tc, test_decide_all);
 	tcase_add_test(tc, test_pattern);
+	tcase_add_test(tc, test_cmdline_value);
+	tcase_add_test(tc, test_cmdline_value_bad);
 	suite_add_tcase(s, tc);
 	return s;
 }
