@@ -179,22 +179,28 @@ static int pool_setup(struct netfront *nf)
 	return 0;
 }
 
-/* New ring pages (the old ones ended), empty, with every rx buffer
- * posted: 0 or an error with no ring. */
+/* New ring pages under new grant refs (then the old ones ended), empty,
+ * with every rx buffer posted: 0, or an error with the old rings kept
+ * (act_setup then closes). */
 static int rings_setup(struct netfront *nf)
 {
 	uint64_t tg = 0, rg = 0;
+	uint32_t tref = 0, rref = 0;
 	int rc;
 
-	rings_release(nf);
-	rc = grant_new_page(nf, 0, &tg, &nf->tx_ring_ref);
+	/* The new grants first, then end the old ones: the new refs cannot
+	 * be the old numbers, so every ring key differs from before. */
+	rc = grant_new_page(nf, 0, &tg, &tref);
 	if (rc < 0)
 		return rc;
-	rc = grant_new_page(nf, 0, &rg, &nf->rx_ring_ref);
+	rc = grant_new_page(nf, 0, &rg, &rref);
 	if (rc < 0) {
-		end_grant(nf, &nf->tx_ring_ref, &tg);
+		end_grant(nf, &tref, &tg);
 		return rc;
 	}
+	rings_release(nf);
+	nf->tx_ring_ref = tref;
+	nf->rx_ring_ref = rref;
 	nf->tx = page_ptr(tg);
 	nf->rx = page_ptr(rg);
 	memset(nf->tx, 0, KEEL_PAGE_SIZE);
