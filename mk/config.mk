@@ -6,6 +6,10 @@
 # on and drops this NN, bump it here (mk/deps.sh says so when it happens).
 DOM0_KVER ?= 6.1.0-56-amd64
 
+# lwIP, the guests' TCP/IP stack: Debian's source package at this version,
+# fetched and unpacked into $(BUILD)/lwip by mk/lwip.sh (docs/network.md).
+LWIP_DEB_VERSION ?= 2.1.3+dfsg1-2
+
 # QEMU host defaults; override on the command line: make run MEM=4096 SMP=4
 MEM      ?= 2048
 SMP      ?= 2

@@ -283,6 +283,22 @@ static int add_disks(struct keel_build *b)
 	return 0;
 }
 
+/* The vifs' store directories (keel-netback makes the taps). */
+static int add_vifs(struct keel_build *b)
+{
+	const struct keel_domcfg *cfg = b->cfg;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < cfg->nr_vifs; i++) {
+		rc = keel_vif_add(b->st, b->domid, &cfg->vifs[i]);
+		if (rc)
+			return fail(b, rc, "cannot write the store entries of vif %u: %s",
+				    cfg->vifs[i].devid, strerror(-rc));
+	}
+	return 0;
+}
+
 int keel_build_domain(struct keel_build *b)
 {
 	const struct keel_domcfg *cfg = b->cfg;
@@ -410,6 +426,9 @@ int keel_build_domain(struct keel_build *b)
 		goto err_store;
 	}
 	rc = add_disks(b);
+	if (rc)
+		goto err_store;
+	rc = add_vifs(b);
 	if (rc)
 		goto err_store;
 

@@ -77,7 +77,8 @@ static void set_error(struct scan *s, unsigned int line, const char *key,
 			 s->fname, key, what);
 }
 
-static void add_warning(struct scan *s, unsigned int line, const char *key,
+static __attribute__((unused)) void
+add_warning(struct scan *s, unsigned int line, const char *key,
 			const char *what)
 {
 	struct keel_cfg_diag *d = s->diag;
@@ -485,6 +486,63 @@ static int add_disk(struct parse_state *ps, unsigned int line, const char *spec)
 	return 0;
 }
 
+/* One vif spec string of a vif = [ ... ] line (vif.h): vif n is the
+ * n-th. */
+static int add_vif(struct parse_state *ps, unsigned int line, const char *spec)
+{
+	struct keel_domcfg *cfg = ps->cfg;
+	struct keel_vif *v = &cfg->vifs[cfg->nr_vifs];
+	char msg[KEEL_VIF_MSG_MAX];
+	unsigned int i;
+
+	if (cfg->nr_vifs >= KEEL_VIF_MAX) {
+		set_error(&ps->s, line, "vif", "more than %d interfaces", KEEL_VIF_MAX);
+		return -EINVAL;
+	}
+	if (keel_vif_parse(spec, v, msg, sizeof(msg))) {
+		set_error(&ps->s, line, "vif", "%s", msg);
+		return -EINVAL;
+	}
+	v->line = line;
+	v->devid = cfg->nr_vifs;
+	for (i = 0; i < cfg->nr_vifs; i++)
+		if (v->has_mac && cfg->vifs[i].has_mac &&
+		    !memcmp(v->mac, cfg->vifs[i].mac, 6)) {
+			set_error(&ps->s, line, "vif", "mac given twice (first on line %u)",
+				  cfg->vifs[i].line);
+			return -EINVAL;
+		}
+	cfg->nr_vifs++;
+	return 0;
+}
+
+/* vif = [ "spec", ... ] (or one "spec"). */
+static int set_vifs(struct parse_state *ps, unsigned int line, const struct val *v)
+{
+	char buf[96];
+	unsigned int i;
+
+	if (v->type == VAL_STR)
+		return add_vif(ps, line, v->str);
+	if (v->type != VAL_LIST) {
+		set_error(&ps->s, line, "vif", "expected a [ \"list\", ... ], got %s",
+			  describe(v, buf, sizeof(buf)));
+		return -EINVAL;
+	}
+	for (i = 0; i < v->nr_items; i++) {
+		const struct val_item *it = &v->items[i];
+
+		if (it->type != VAL_STR) {
+			set_error(&ps->s, it->line, "vif",
+				  "expected a \"string\" in double quotes, got %.60s", it->str);
+			return -EINVAL;
+		}
+		if (add_vif(ps, it->line, it->str))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 /* disk = [ "spec", ... ] (or one "spec"). */
 static int set_disks(struct parse_state *ps, unsigned int line, const struct val *v)
 {
@@ -578,13 +636,7 @@ static int apply_key(struct parse_state *ps, enum cfg_key k, unsigned int line,
 	case K_DISK:
 		return set_disks(ps, line, v);
 	case K_VIF:
-		if (v->type != VAL_LIST && v->type != VAL_STR) {
-			set_error(s, line, key, "expected a [ \"list\", ... ], got %s",
-				  describe(v, buf, sizeof(buf)));
-			return -EINVAL;
-		}
-		add_warning(s, line, key, "not supported yet; ignored");
-		return 0;
+		return set_vifs(ps, line, v);
 	case K_COUNT:
 		break;
 	}
@@ -693,6 +745,19 @@ static int check_whole(struct parse_state *ps)
 			  cfg->memory_mib);
 		return -EINVAL;
 	}
+	/* A vif without mac= gets a stable one from the name. */
+	for (i = 0; i < cfg->nr_vifs; i++)
+		if (!cfg->vifs[i].has_mac)
+			keel_vif_default_mac(cfg->name, cfg->vifs[i].devid,
+					     cfg->vifs[i].mac);
+	for (i = 0; i < cfg->nr_vifs; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!memcmp(cfg->vifs[i].mac, cfg->vifs[j].mac, 6)) {
+				set_error(&ps->s, cfg->vifs[i].line, "vif",
+					  "mac is the same as vif %zu's (line %u)",
+					  j, cfg->vifs[j].line);
+				return -EINVAL;
+			}
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "vbd.h"
+#include "vif.h"
 
 #define KEEL_CFG_NAME_MAX     32     /* [A-Za-z0-9_.-]{1,32} */
 #define KEEL_CFG_PATH_MAX     1024
@@ -38,6 +39,8 @@ struct keel_domcfg {
 	enum keel_cfg_action on_poweroff, on_reboot, on_crash;
 	unsigned int nr_disks;              /* disk = [ ... ], in order */
 	struct keel_vbd disks[KEEL_VBD_MAX];
+	unsigned int nr_vifs;               /* vif = [ ... ]: vif 0, 1, ... */
+	struct keel_vif vifs[KEEL_VIF_MAX];
 };
 
 /* What a parse says besides the result: one error, a few warnings. */
@@ -52,7 +55,8 @@ struct keel_cfg_diag {
  * only in messages); a relative kernel path is joined to dir ("" leaves it
  * as is).  Returns 0 and fills *cfg, or -EINVAL with diag->error set to
  * "fname:LINE: KEY: message" (or "fname: KEY: message" for a missing key).
- * Warnings (keys accepted for later, such as vif) go to diag.  Disk lines
+ * Warnings go to diag.  Vif lines are checked in full (vif.h; a vif
+ * without mac= gets the name's derived MAC once the name is known).  Disk lines
  * are checked here as far as text allows (keys, values, a vdev or image
  * twice); keel_vbd_check() does the rest when the domain is built.
  */

@@ -11,6 +11,7 @@
 
 #include "store.h"
 #include "vbd.h"
+#include "vif.h"
 
 static int st_write(struct keel_store *st, const char *path, const char *val)
 {
@@ -95,6 +96,9 @@ int keel_dom_store_remove(struct keel_store *st, uint16_t domid)
 	if (rc && rc != -ENOENT && !first)
 		first = rc;
 	rc = keel_vbd_remove_all(st, domid);
+	if (rc && !first)
+		first = rc;
+	rc = keel_vif_remove_all(st, domid);
 	if (rc && !first)
 		first = rc;
 	rc = st->ops->release(st->ctx, domid);

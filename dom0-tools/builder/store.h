@@ -68,8 +68,8 @@ struct keel_dom_store_info {
 int keel_dom_store_write(struct keel_store *st, const struct keel_dom_store_info *in);
 
 /*
- * Removes /local/domain/<id>, /vm/<id> and its vbd backends
- * (/local/domain/0/backend/vbd/<id>) and RELEASEs the domain; a part
+ * Removes /local/domain/<id>, /vm/<id> and its vbd and vif backends
+ * (/local/domain/0/backend/{vbd,vif}/<id>) and RELEASEs the domain; a part
  * that is not there is not an error.  Returns 0 or the first other -errno.
  */
 int keel_dom_store_remove(struct keel_store *st, uint16_t domid);

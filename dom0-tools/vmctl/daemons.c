@@ -24,6 +24,7 @@ static const struct vmctl_daemon {
 	{ "keel-domd", "S20keel-domd",
 	  "on_poweroff/on_reboot/on_crash: a guest that shut down stays listed" },
 	{ "keel-blkback", "S30keel-blkback", "guest disks" },
+	{ "keel-netback", "S31keel-netback", "guest network interfaces" },
 };
 
 /* 1 if /run/NAME.pid names a live process, 0 if not. */

@@ -32,6 +32,7 @@ static const struct vmctl_cmd *const cmd_groups[] = {
 	vmctl_domain_cmds,
 	vmctl_console_cmds,   /* cmd_console.c */
 	vmctl_block_cmds,     /* cmd_block.c */
+	vmctl_net_cmds,       /* cmd_net.c */
 	vmctl_migrate_cmds,   /* cmd_migrate.c */
 };
 

@@ -13,6 +13,7 @@
 #include "keelctl.h"
 #include "store.h"
 #include "vbd.h"
+#include "vif.h"
 
 #ifndef VMCTL_VERSION
 #define VMCTL_VERSION "0.1.0"
@@ -63,6 +64,7 @@ extern const struct vmctl_cmd vmctl_host_cmds[];
 extern const struct vmctl_cmd vmctl_domain_cmds[];
 extern const struct vmctl_cmd vmctl_console_cmds[];
 extern const struct vmctl_cmd vmctl_block_cmds[];
+extern const struct vmctl_cmd vmctl_net_cmds[];
 extern const struct vmctl_cmd vmctl_migrate_cmds[];   /* cmd_migrate.c */
 
 /* Returns the command called name, or NULL. */
@@ -335,5 +337,43 @@ void vmctl_block_list_print(FILE *out, const struct vmctl_vbd_row *rows, size_t 
 
 /* The `vmctl block-list --json` array; 0 and a malloc'd string, or -ENOMEM. */
 int vmctl_block_list_json(const struct vmctl_vbd_row *rows, size_t n, char **json);
+
+/* ---- cmd_net.c: network interfaces; parsing and output for unit tests ---- */
+
+struct vmctl_net_opts {
+	const char *domain;
+	struct keel_vif vif;            /* network-attach: SPEC; detach: by MAC */
+	const char *which;              /* network-detach: MAC|INDEX as given */
+	int by_mac;
+	unsigned int index;
+	int force, json;
+	unsigned int wait_s;
+};
+
+/* Parses network-attach, network-detach or network-list (cmd). */
+int vmctl_net_parse(struct vmctl *v, const char *cmd, int argc, char **argv,
+		    struct vmctl_net_opts *o);
+
+#define VMCTL_VIF_DROPS_MAX 16
+
+/* One line of `vmctl network-list`. */
+struct vmctl_vif_row {
+	unsigned int index;
+	char mac[24], ip[KEEL_VIF_IPS_MAX * 16], bridge[20], rate[32], tap[20];
+	int be_state, fe_state;         /* -1: not in the store */
+	char error[256];
+	int has_stats;                  /* keel-stats was there and parsed */
+	unsigned long long tx_packets, tx_bytes, rx_packets, rx_bytes;
+	unsigned int nr_drops;
+	struct { char reason[32]; unsigned long long count; } drops[VMCTL_VIF_DROPS_MAX];
+};
+
+/* Parses keel-netback's keel-stats ("tx-packets=N ... drop-R=N ...")
+ * into r; 0 or -EINVAL. */
+int vmctl_net_stats_parse(const char *s, struct vmctl_vif_row *r);
+void vmctl_vif_row_read(struct keel_store *st, uint16_t domid, uint32_t devid,
+			struct vmctl_vif_row *r);
+void vmctl_network_list_print(FILE *out, const struct vmctl_vif_row *rows, size_t n);
+int vmctl_network_list_json(const struct vmctl_vif_row *rows, size_t n, char **json);
 
 #endif

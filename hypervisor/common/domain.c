@@ -10,6 +10,7 @@
  * answers -EAGAIN until the last batch is done (docs/design.md).
  */
 #include <keel/domain.h>
+#include <keel/domstate.h>
 #include <keel/arch.h>
 #include <keel/console.h>
 #include <keel/errno.h>
@@ -65,6 +66,9 @@ struct domain *domain_get_any(uint16_t domid)
 
 static void domain_free(struct domain *d)
 {
+	if (d->logdirty.bitmap)
+		xfree_bytes(d->logdirty.bitmap,
+			    (size_t)((d->logdirty.nr_bits + 63) / 64) * 8);
 	for (unsigned i = 1; i < d->nr_vcpus; i++)
 		xfree_bytes(d->vcpu[i], sizeof(struct vcpu));
 	xfree_bytes(d, sizeof(*d));
@@ -449,7 +453,8 @@ static long domctl_sched(struct domain *d, struct keel_domctl *op)
 }
 
 /* Commands on one existing guest domain (not dom0). */
-static long domctl_on_domain(struct vcpu *caller, struct keel_domctl *op)
+static long domctl_on_domain(struct vcpu *caller, struct keel_domctl *op,
+			     const uint64_t args[HYPERCALL_NARGS])
 {
 	struct domain *d;
 	long rc;
@@ -486,7 +491,8 @@ static long domctl_on_domain(struct vcpu *caller, struct keel_domctl *op)
 		rc = d->privileged ? -EPERM : domctl_sched(d, op);
 		break;
 	default:
-		rc = -ENOSYS;
+		rc = domstate_is_op(op->cmd) ?
+		     domstate_op(caller, d, op, args[2], args[3]) : -ENOSYS;
 		break;
 	}
 	domain_put(d);
@@ -523,10 +529,13 @@ long do_domctl_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
 	case KEEL_DOMCTL_set_max_mem:
 	case KEEL_DOMCTL_set_vcpu_context:
 	case KEEL_DOMCTL_sched_credit:
-		rc = domctl_on_domain(v, &op);
+		rc = domctl_on_domain(v, &op, args);
 		break;
 	default:
-		return -ENOSYS;
+		if (!domstate_is_op(op.cmd))
+			return -ENOSYS;
+		rc = domctl_on_domain(v, &op, args);
+		break;
 	}
 	if (!rc)
 		rc = copy_to_guest(v->domain, args[0], &op, sizeof(op));

@@ -738,3 +738,88 @@ bool evtchn_upcall_pending(struct vcpu *v)
 	return __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST) &&
 	       !__atomic_load_n(&vi->evtchn_upcall_mask, __ATOMIC_SEQ_CST);
 }
+
+/* ---- save and restore (KEEL_DOMCTL_get_evtchn / set_evtchn) ------------- */
+
+int evtchn_save(struct domain *d, unsigned first, struct keel_evtchn_rec *out,
+		unsigned room, unsigned *next)
+{
+	static const uint8_t stat[] = {
+		[ECS_UNBOUND] = KEEL_EVTCHNSTAT_unbound,
+		[ECS_INTERDOMAIN] = KEEL_EVTCHNSTAT_interdomain,
+		[ECS_VIRQ] = KEEL_EVTCHNSTAT_virq,
+	};
+	unsigned n = 0, p = first ? first : 1;
+
+	*next = 0;
+	spin_lock(&d->evtchn.lock);
+	for (; p < NR_PORTS && d->evtchn.ports; p++) {
+		struct evtchn *c = &d->evtchn.ports[p];
+
+		if (c->state == ECS_FREE)
+			continue;
+		if (n == room) {
+			*next = p;
+			break;
+		}
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].port = p;
+		out[n].state = stat[c->state];
+		out[n].vcpu = c->notify_vcpu;
+		out[n].remote_dom = c->state == ECS_VIRQ ? 0 : c->remote_dom;
+		out[n].remote_port = c->remote_port;
+		n++;
+	}
+	spin_unlock(&d->evtchn.lock);
+	return (int)n;
+}
+
+int evtchn_restore(struct domain *d, const struct keel_evtchn_rec *r)
+{
+	struct evtchn *c;
+	int rc = 0;
+
+	if (!port_in_range(r->port) || r->pad || r->pad2 ||
+	    r->vcpu >= d->nr_vcpus)
+		return -EINVAL;
+	switch (r->state) {
+	case KEEL_EVTCHNSTAT_unbound:
+	case KEEL_EVTCHNSTAT_interdomain:
+		if (r->remote_dom > KEEL_DOMID_MAX)
+			return -EINVAL;
+		break;
+	case KEEL_EVTCHNSTAT_virq:
+		if (r->remote_port >= KEEL_NR_VIRQS ||
+		    (virq_is_global(r->remote_port) && r->vcpu != 0))
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	spin_lock(&d->evtchn.lock);
+	c = chn_of(d, r->port);
+	if (!c || c->state != ECS_FREE) {
+		rc = -EEXIST;
+	} else if (r->state == KEEL_EVTCHNSTAT_virq) {
+		struct vcpu *v = d->vcpu[r->vcpu];
+
+		if (v->virq_to_port[r->remote_port]) {
+			rc = -EEXIST;
+		} else {
+			c->state = ECS_VIRQ;
+			c->notify_vcpu = r->vcpu;
+			c->remote_port = r->remote_port;
+			v->virq_to_port[r->remote_port] = (uint16_t)r->port;
+		}
+	} else {
+		/* An interdomain port's peer is on the old host: the port
+		 * waits, unbound, for the same remote domain to bind again
+		 * (dom0's daemons do, as for a new domain). */
+		c->state = ECS_UNBOUND;
+		c->notify_vcpu = r->vcpu;
+		c->remote_dom = r->remote_dom;
+		c->remote_port = 0;
+	}
+	spin_unlock(&d->evtchn.lock);
+	return rc;
+}

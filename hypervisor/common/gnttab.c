@@ -692,3 +692,13 @@ void gnttab_domain_destroy(struct domain *d)
 	put_frames(mfn, n);
 	xfree_bytes(mt, sizeof(struct maptrack) * MAPTRACK_MAX);
 }
+
+int gnttab_restore(struct domain *d, const uint64_t *gfn, unsigned n)
+{
+	struct keel_gnttab_setup_table st = { .nr_frames = n };
+
+	if (n == 0 || n > KEEL_GNTTAB_MAX_FRAMES)
+		return -EINVAL;
+	memcpy(st.frames, gfn, n * sizeof(uint64_t));
+	return setup_table(d, &st);
+}

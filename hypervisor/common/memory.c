@@ -36,6 +36,7 @@ static int populate_one(struct domain *d, uint64_t gfn)
 		return rc;
 	}
 	d->nr_pages++;
+	logdirty_mark(d, gfn);	/* new and writable: the saver must send it */
 	if (gfn >= d->max_gfn)
 		d->max_gfn = gfn + 1;
 	return 0;
@@ -184,8 +185,8 @@ static bool others_started(struct domain *d, const struct vcpu *caller)
  * vCPUs have not started (-EBUSY otherwise).
  * Locks: d->lock, then d->evtchn.lock.
  */
-long domain_set_shared_info(struct domain *d, uint64_t gfn,
-			    const struct vcpu *caller)
+static long set_shared_info(struct domain *d, uint64_t gfn,
+			    const struct vcpu *caller, bool keep)
 {
 	struct keel_shared_info *si = NULL, *old;
 
@@ -201,8 +202,9 @@ long domain_set_shared_info(struct domain *d, uint64_t gfn,
 			spin_unlock(&d->lock);
 			return -EINVAL;
 		}
-		memset(si, 0, sizeof(*si));
-		time_fill_shared_info(si, d->nr_vcpus);
+		if (!keep)
+			memset(si, 0, sizeof(*si));
+		time_fill_shared_info(si, d->nr_vcpus, d->time_offset);
 		d->shared_info_gfn = gfn;
 	}
 	spin_lock(&d->evtchn.lock);
@@ -213,6 +215,17 @@ long domain_set_shared_info(struct domain *d, uint64_t gfn,
 		page_put_ref(arch_virt_to_phys(old));
 	spin_unlock(&d->lock);
 	return 0;
+}
+
+long domain_set_shared_info(struct domain *d, uint64_t gfn,
+			    const struct vcpu *caller)
+{
+	return set_shared_info(d, gfn, caller, false);
+}
+
+long domain_restore_shared_info(struct domain *d, uint64_t gfn)
+{
+	return set_shared_info(d, gfn, NULL, true);
 }
 
 long do_memory_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])

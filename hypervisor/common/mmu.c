@@ -74,6 +74,9 @@ static int protect(struct domain *caller, struct keel_mmu_update *u)
 	}
 	spin_lock(&d->lock);
 	rc = p2m_protect(d, u->gfn, u->flags & KEEL_MMU_READONLY);
+	/* Writable again: log-dirty can no longer see its writes. */
+	if (!rc && !(u->flags & KEEL_MMU_READONLY))
+		logdirty_mark(d, u->gfn);
 	spin_unlock(&d->lock);
 	domain_put(d);
 	return rc;

@@ -92,8 +92,18 @@ void sched_kick_cpu(unsigned cpu)
 /* Block v until an event is pending or system time `deadline` (0: none).
  * Returns at once, unblocked, if an event is already pending: setting the
  * flag first means an event that arrives in between unblocks it. */
+/* A guest's deadline (its system time, docs/migration.md "Time") as the
+ * hypervisor's: a restored domain's time runs time_offset ahead. */
+static uint64_t guest_to_host_ns(const struct domain *d, uint64_t t)
+{
+	if (!t || !d->time_offset)
+		return t;
+	return t > d->time_offset ? t - d->time_offset : 1;
+}
+
 void vcpu_block(struct vcpu *v, uint64_t deadline)
 {
+	deadline = guest_to_host_ns(v->domain, deadline);
 	__atomic_store_n(&v->block_deadline, deadline, __ATOMIC_RELEASE);
 	vcpu_set_pause_flag(v, VPF_blocked);
 	if (evtchn_upcall_pending(v) || (deadline && deadline <= now_ns()))
@@ -142,7 +152,7 @@ long do_sched_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
 
 long do_set_timer_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
 {
-	uint64_t deadline = args[0];
+	uint64_t deadline = guest_to_host_ns(v->domain, args[0]);
 
 	if (v->domain->privileged)
 		return -EINVAL;

@@ -236,6 +236,10 @@ int xsd_conn_flush(struct xsd_conn *c)
 	ssize_t n;
 	int rc = 0;
 
+	/* Replies go out only once what they acknowledge is as durable as
+	 * the mode promises (--sync: one fsync for every commit so far). */
+	if (c->out_head)
+		xsd_store_sync(c->x->st);
 	while ((m = c->out_head)) {
 		n = c->ops->write(c->ctx, m->data + m->off, m->len - m->off);
 		if (n < 0) {

@@ -35,6 +35,10 @@ struct xsd_db_ops {
 	/* Drops every change since begin(). */
 	void (*cancel)(struct xsd_db *db);
 	void (*close)(struct xsd_db *db);
+	/* Makes every batch committed so far survive a power loss (one
+	 * fsync for all of them: group commit).  May be NULL (nothing to
+	 * do).  0 or a negative errno. */
+	int (*sync)(struct xsd_db *db);
 };
 
 /* Every back end's handle starts with this. */
@@ -42,10 +46,23 @@ struct xsd_db {
 	const struct xsd_db_ops *ops;
 };
 
-#define XSD_DB_NOSYNC 1u  /* TDB: commit without fsync (benchmark only) */
+#define XSD_DB_NOSYNC 1u  /* TDB: commit without fsync                  */
+#define XSD_DB_SYNC   2u  /* log: sync() fsyncs the log (--sync)        */
+
+/* Log size at which the log back end compacts into its TDB image. */
+#define XSD_LOG_COMPACT_BYTES (4u << 20)
 
 /* Opens (creating if needed) the TDB file @path.  0 or a negative errno. */
 int xsd_db_open_tdb(const char *path, unsigned flags,
+		    const struct xs_logger *log, struct xsd_db **out);
+
+/*
+ * The crash-durable back end (db_log.c): the tree in memory, each commit
+ * appended to PATH.log.N before it returns, compacted into the TDB image
+ * PATH in the background once a log reaches @compact_bytes (0: default).
+ * Loads PATH and replays the logs after it.  0 or a negative errno.
+ */
+int xsd_db_open_log(const char *path, unsigned flags, size_t compact_bytes,
 		    const struct xs_logger *log, struct xsd_db **out);
 
 /* A new, empty in-memory database.  0 or -ENOMEM. */

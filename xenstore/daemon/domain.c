@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "path.h"
+#include "restore.h"
 #include "xsd_int.h"
 
 #define XSD_DOMID_FIRST_RESERVED 0x7ff0u
@@ -113,6 +114,7 @@ int xsd_op_introduce(struct xsd_conn *c, const struct keel_xs_msg_hdr *h,
 			return rc;
 		}
 	}
+	xsd_persist_domain(x, d);
 	xs_log(x->log, XS_LOG_INFO, "introduced domain %u", domid);
 	reply_ok(c, h);
 	fire_special(x, KEEL_XS_SPECIAL_INTRODUCE);
@@ -127,6 +129,7 @@ static void domain_remove(struct xsd *x, struct xsd_domain **pp,
 	struct xsd_domain *d = *pp;
 
 	*pp = d->next;
+	xsd_unpersist_domain(x, d->domid);
 	if (x->hooks.release)
 		x->hooks.release(x->hooks.ctx, x, d->domid);
 	if (d->conn && d->conn != caller)
@@ -238,6 +241,7 @@ int xsd_op_set_target(struct xsd_conn *c, const struct keel_xs_msg_hdr *h,
 		return -ENOENT;
 	d->has_target = true;
 	d->target = target;
+	xsd_persist_domain(c->x, d);
 	reply_ok(c, h);
 	return 0;
 }

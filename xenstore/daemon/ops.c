@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control.h"
 #include "path.h"
+#include "restore.h"
 #include "tree.h"
 #include "xsd_int.h"
 
@@ -123,10 +125,11 @@ static int op_directory_part(struct xsd_req *r)
 		rc = xsd_tree_read(&r->op, r->path, &n);
 	if (rc)
 		goto out_free;
-	if (off > n.childlen) {
-		rc = -EINVAL;
-		goto out_clear;
-	}
+	/* Past the end (the directory shrank between two parts): as Xen,
+	 * the current generation and an empty, complete part, so the reader
+	 * sees the generation change and starts again. */
+	if (off > n.childlen)
+		off = n.childlen;
 	len = (size_t)snprintf(buf, 32, "%llu", (unsigned long long)n.gen) + 1;
 	room = KEEL_XS_PAYLOAD_MAX - len - 1;
 	while (off + take < n.childlen) {
@@ -141,7 +144,6 @@ static int op_directory_part(struct xsd_req *r)
 	if (off + take >= n.childlen)
 		buf[len++] = '\0';
 	reply(r, buf, len);
-out_clear:
 	xsd_node_clear(&n);
 out_free:
 	free(buf);
@@ -216,6 +218,7 @@ static int op_watch(struct xsd_req *r)
 	rc = xsd_watch_add(&c->watches, path, r->args[1], rel);
 	if (rc)
 		return rc;
+	xsd_persist_watch(c, c->watches.head);
 	reply(r, ok, sizeof(ok));
 	xsd_fire_initial(c, c->watches.head);
 	return 0;
@@ -227,14 +230,17 @@ static int op_unwatch(struct xsd_req *r)
 
 	if (rc == 0)
 		rc = xsd_watch_del(&r->c->watches, r->path, r->args[1]);
-	if (rc == 0)
+	if (rc == 0) {
+		xsd_unpersist_watch(r->c, r->path, r->args[1]);
 		reply(r, ok, sizeof(ok));
+	}
 	return rc;
 }
 
 static int op_reset_watches(struct xsd_req *r)
 {
 	xsd_watch_clear(&r->c->watches);
+	xsd_unpersist_watches(r->c);
 	reply(r, ok, sizeof(ok));
 	return 0;
 }
@@ -320,6 +326,11 @@ static int op_restrict(struct xsd_req *r)
 	return 0;
 }
 
+static int op_control(struct xsd_req *r)
+{
+	return xsd_op_control(r->c, r->h, r->args, r->nargs);
+}
+
 static int op_domain(struct xsd_req *r)
 {
 	int (*fn)(struct xsd_conn *, const struct keel_xs_msg_hdr *,
@@ -338,6 +349,7 @@ static int op_domain(struct xsd_req *r)
 }
 
 static const struct xsd_op ops[KEEL_XS_TYPE_COUNT] = {
+	[KEEL_XS_CONTROL] = { op_control, OPF_PRIV, 1 },
 	[KEEL_XS_DIRECTORY] = { op_directory, OPF_PATH | OPF_TXN, 1 },
 	[KEEL_XS_DIRECTORY_PART] = { op_directory_part, OPF_PATH | OPF_TXN, 2 },
 	[KEEL_XS_READ] = { op_read, OPF_PATH | OPF_TXN, 1 },
@@ -404,12 +416,30 @@ static int decode(struct xsd_req *r, const struct xsd_op *op)
 			if (ct->id == r->h->tx_id)
 				break;
 		if (!ct)
-			return -ENOENT;
+			return r->c->restored &&
+			       r->h->tx_id < XSD_TXID_AFTER_RESTART ?
+			       -EAGAIN : -ENOENT;
 		r->t = ct->t;
 	}
 	if (op->flags & OPF_PATH)
 		return xsd_path_canon(r->c->domid, r->args[0], false, r->path);
 	return 0;
+}
+
+/* CONTROL quota-soft: a warning (not an error) when an unprivileged
+ * domain owns more nodes than the soft limit. */
+static void soft_quota_check(struct xsd_req *r)
+{
+	struct xsd *x = r->c->x;
+	long owned;
+
+	if (r->who.priv || !x->soft_quota.nodes || r->t)
+		return;
+	owned = xsd_store_owned(x->st, NULL, r->who.domid);
+	if (owned > (long)x->soft_quota.nodes)
+		xs_log(x->log, XS_LOG_WARN,
+		       "dom%u owns %ld nodes, above the soft quota of %u",
+		       r->who.domid, owned, x->soft_quota.nodes);
 }
 
 /* Runs a store-changing request in one batch (or its transaction) and
@@ -430,8 +460,10 @@ static int run_modify(struct xsd_req *r, const struct xsd_op *op)
 	rc = xsd_store_finish(st, r->t, rc_op);
 	if (rc && rc_op == 0)
 		xsd_conn_out_rollback(r->c, mark);  /* OK queued, commit failed */
-	if (rc == 0)
+	if (rc == 0) {
+		soft_quota_check(r);
 		xsd_fire(r->c->x, &evs);
+	}
 	xsd_event_list_clear(&evs);
 	return rc;
 }
@@ -453,7 +485,10 @@ void xsd_dispatch(struct xsd_conn *c, const struct keel_xs_msg_hdr *h,
 	xsd_conn_who(c, &r->who);
 	if (h->type < KEEL_XS_TYPE_COUNT && ops[h->type].fn)
 		op = &ops[h->type];
-	rc = op ? decode(r, op) : -EINVAL;
+	if (c->x->trace)
+		xsd_trace(c->x, c, h, payload);
+	/* A type this store does not know (or one only it sends): as Xen */
+	rc = op ? decode(r, op) : -ENOSYS;
 	if (rc == 0) {
 		r->op.st = c->x->st;
 		r->op.t = r->t;

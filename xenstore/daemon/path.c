@@ -13,11 +13,30 @@ static bool valid_char(char c)
 	       c == '@';
 }
 
+/*
+ * Length of the part of @path after "/local/domain/<N>/" (0 for other
+ * paths), which Xen limits to KEEL_XS_REL_PATH_MAX for
+ * every caller.
+ */
+static size_t path_local_len(const char *path, size_t len)
+{
+	static const char pfx[] = "/local/domain/";
+	size_t i = sizeof(pfx) - 1;
+
+	if (strncmp(path, pfx, i) != 0 || path[i] < '0' || path[i] > '9')
+		return 0;
+	while (path[i] >= '0' && path[i] <= '9')
+		i++;
+	return path[i] == '/' ? len - i - 1 : 0;
+}
+
 bool xsd_path_valid(const char *path)
 {
 	size_t i, len = strlen(path);
 
 	if (len == 0 || path[0] != '/' || len > KEEL_XS_ABS_PATH_MAX)
+		return false;
+	if (path_local_len(path, len) > KEEL_XS_REL_PATH_MAX)
 		return false;
 	if (len == 1)
 		return true;
@@ -44,10 +63,9 @@ int xsd_path_canon(uint32_t domid, const char *in, bool allow_special,
 	int n;
 
 	if (in[0] == '@') {
-		if (!allow_special || len >= XSD_PATH_BUF)
-			return -EINVAL;
-		if (strcmp(in, KEEL_XS_SPECIAL_INTRODUCE) != 0 &&
-		    strcmp(in, KEEL_XS_SPECIAL_RELEASE) != 0)
+		/* Any '@' name may be watched, as in Xen; only the two
+		 * special ones ever fire. */
+		if (!allow_special || len > KEEL_XS_REL_PATH_MAX)
 			return -EINVAL;
 		memcpy(out, in, len + 1);
 		return 0;

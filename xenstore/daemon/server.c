@@ -75,15 +75,15 @@ static int build_poll_set(struct xsd *x, struct poll_set *ps, int lfd,
 	return rc;
 }
 
-/* Handles a client's poll result. */
+/* Handles a client's poll result: reads and handles its requests.  The
+ * replies are written by reap() once every client had its turn, so with
+ * --sync one fsync covers all the commits of the round (group commit). */
 static void serve_conn(struct xsd_conn *c, short revents)
 {
 	if (revents & (POLLIN | POLLHUP | POLLERR)) {
 		xsd_conn_ack(c);
 		xsd_conn_input(c);
 	}
-	if (!xsd_conn_is_dead(c))
-		xsd_conn_flush(c);
 }
 
 /* Flushes every connection and destroys the dead ones. */

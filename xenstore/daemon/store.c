@@ -33,8 +33,17 @@ struct txn_write {
 	uint8_t rec[];
 };
 
+/* What a transaction first saw of a node: its record (the snapshot later
+ * reads answer from) and generation, or that it was absent (gen 0). */
+struct txn_read {
+	uint64_t gen;
+	bool present;
+	size_t len;
+	uint8_t rec[];
+};
+
 struct xsd_txn {
-	struct xsd_strmap *reads;    /* path -> uint64_t * generation */
+	struct xsd_strmap *reads;    /* path -> struct txn_read *     */
 	struct xsd_strmap *writes;   /* path -> struct txn_write *    */
 	struct owner_table owned;    /* node count changes            */
 	struct xsd_event_list events;
@@ -134,20 +143,34 @@ static int scan_one(const char *key, const uint8_t *val, size_t len,
 	return 0;
 }
 
+/* A fresh store holds "/", "/tool" and "/tool/xenstored" (as Xen's),
+ * all owned by dom0 and closed to others. */
 static int create_root(struct xsd_store *st)
 {
+	static const struct {
+		const char *path, *children;
+		uint32_t childlen;
+	} nodes[] = {
+		{ "/", "tool", 5 },
+		{ "/tool", "xenstored", 10 },
+		{ "/tool/xenstored", "", 0 },
+	};
 	struct xsd_perm p = { 0, XSD_PERM_NONE };
-	struct xsd_node root = { 0 };
+	struct xsd_node n = { 0 };
+	unsigned i;
 	int rc;
 
-	root.perms = &p;
-	root.nperms = 1;
-	root.data = "";
-	root.children = "";
+	n.perms = &p;
+	n.nperms = 1;
+	n.data = "";
 	rc = xsd_store_begin(st, NULL);
 	if (rc)
 		return rc;
-	rc = xsd_store_put(st, NULL, "/", &root);
+	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]) && rc == 0; i++) {
+		n.children = (char *)nodes[i].children;
+		n.childlen = nodes[i].childlen;
+		rc = xsd_store_put(st, NULL, nodes[i].path, &n);
+	}
 	return xsd_store_finish(st, NULL, rc);
 }
 
@@ -193,25 +216,47 @@ void xsd_store_close(struct xsd_store *st)
 	free(st);
 }
 
-/* Records the generation @t saw for @path, unless it already saw one. */
-static int note_read(struct xsd_txn *t, const char *path, uint64_t gen)
+/* Records what @t saw for @path (@rec NULL: absent), unless it already
+ * saw it: the first sight is the transaction's snapshot. */
+static int note_read(struct xsd_txn *t, const char *path, const uint8_t *rec,
+		     size_t len)
 {
-	uint64_t *g;
+	struct txn_read *r;
 	int rc;
 
 	if (xsd_strmap_get(t->reads, path, NULL))
 		return 0;
-	g = malloc(sizeof(*g));
-	if (!g)
+	r = malloc(sizeof(*r) + (rec ? len : 0));
+	if (!r)
 		return -ENOMEM;
-	*g = gen;
-	rc = xsd_strmap_put(t->reads, path, g, NULL, NULL);
+	r->present = rec != NULL;
+	r->gen = rec ? record_gen(rec, len) : 0;
+	r->len = rec ? len : 0;
+	if (rec)
+		memcpy(r->rec, rec, len);
+	rc = xsd_strmap_put(t->reads, path, r, NULL, NULL);
 	if (rc)
-		free(g);
+		free(r);
 	return rc;
 }
 
-/* The record @t sees for @path: overlay first, then the database. */
+static int copy_rec(const uint8_t *src, size_t len, uint8_t **rec,
+		    size_t *out_len)
+{
+	*rec = malloc(len ? len : 1);
+	if (!*rec)
+		return -ENOMEM;
+	memcpy(*rec, src, len);
+	*out_len = len;
+	return 0;
+}
+
+/*
+ * The record @t sees for @path: its own writes first, then what it saw
+ * the first time it looked (a snapshot: later changes by others do not
+ * show inside the transaction, they only make its commit fail), then the
+ * database, which becomes the snapshot.
+ */
 static int view_fetch(struct xsd_store *st, struct xsd_txn *t,
 		      const char *path, uint8_t **rec, size_t *len)
 {
@@ -223,16 +268,18 @@ static int view_fetch(struct xsd_store *st, struct xsd_txn *t,
 
 		if (w->deleted)
 			return -ENOENT;
-		*rec = malloc(w->len);
-		if (!*rec)
-			return -ENOMEM;
-		memcpy(*rec, w->rec, w->len);
-		*len = w->len;
-		return 0;
+		return copy_rec(w->rec, w->len, rec, len);
+	}
+	if (t && xsd_strmap_get(t->reads, path, &v)) {
+		struct txn_read *r = v;
+
+		if (!r->present)
+			return -ENOENT;
+		return copy_rec(r->rec, r->len, rec, len);
 	}
 	rc = st->db->ops->fetch(st->db, path, rec, len);
 	if (t && (rc == 0 || rc == -ENOENT)) {
-		int nrc = note_read(t, path, rc ? 0 : record_gen(*rec, *len));
+		int nrc = note_read(t, path, rc ? NULL : *rec, rc ? 0 : *len);
 
 		if (nrc) {
 			if (rc == 0)
@@ -398,6 +445,99 @@ long xsd_store_owned(const struct xsd_store *st, const struct xsd_txn *t,
 	return n;
 }
 
+int xsd_store_sync(struct xsd_store *st)
+{
+	if (!st->db->ops->sync)
+		return 0;
+	return st->db->ops->sync(st->db);
+}
+
+int xsd_store_meta_put(struct xsd_store *st, const char *key,
+		       const char *val)
+{
+	bool own = !st->in_batch;
+	int rc = own ? xsd_store_begin(st, NULL) : 0;
+
+	if (rc)
+		return rc;
+	rc = st->db->ops->store(st->db, key, (const uint8_t *)val,
+				strlen(val));
+	return own ? xsd_store_finish(st, NULL, rc) : rc;
+}
+
+int xsd_store_meta_del(struct xsd_store *st, const char *key)
+{
+	bool own = !st->in_batch;
+	int rc = own ? xsd_store_begin(st, NULL) : 0;
+
+	if (rc)
+		return rc;
+	rc = st->db->ops->remove(st->db, key);
+	return own ? xsd_store_finish(st, NULL, rc) : rc;
+}
+
+struct meta_ctx {
+	const char *prefix;
+	size_t plen;
+	int (*fn)(const char *key, const char *val, void *ctx);
+	void *ctx;
+};
+
+static int meta_one(const char *key, const uint8_t *val, size_t len,
+		    void *ctx)
+{
+	struct meta_ctx *mc = ctx;
+	char *v;
+	int rc;
+
+	if (strncmp(key, mc->prefix, mc->plen) != 0)
+		return 0;
+	v = malloc(len + 1);
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, val, len);
+	v[len] = '\0';
+	rc = mc->fn(key, v, mc->ctx);
+	free(v);
+	return rc;
+}
+
+int xsd_store_meta_each(struct xsd_store *st, const char *prefix,
+			int (*fn)(const char *key, const char *val, void *ctx),
+			void *ctx)
+{
+	struct meta_ctx mc = { prefix, strlen(prefix), fn, ctx };
+
+	return st->db->ops->traverse(st->db, meta_one, &mc);
+}
+
+struct stats_ctx {
+	unsigned long records, bytes;
+};
+
+static int stats_one(const char *key, const uint8_t *val, size_t len,
+		     void *ctx)
+{
+	struct stats_ctx *sc = ctx;
+
+	if (key[0] == '/') {
+		sc->records++;
+		sc->bytes += len;
+	}
+	return 0;
+}
+
+int xsd_store_stats(struct xsd_store *st, unsigned long *records,
+		    unsigned long *bytes)
+{
+	struct stats_ctx sc = { 0, 0 };
+	int rc = st->db->ops->traverse(st->db, stats_one, &sc);
+
+	*records = sc.records;
+	*bytes = sc.bytes;
+	return rc;
+}
+
 struct xsd_txn *xsd_txn_new(void)
 {
 	struct xsd_txn *t = calloc(1, sizeof(*t));
@@ -434,7 +574,7 @@ struct xsd_event_list *xsd_txn_events(struct xsd_txn *t)
 static int check_read(const char *path, void *val, void *ctx)
 {
 	struct xsd_store *st = ctx;
-	uint64_t seen = *(uint64_t *)val, now = 0;
+	uint64_t seen = ((struct txn_read *)val)->gen, now = 0;
 	uint8_t *rec;
 	size_t len;
 	int rc = st->db->ops->fetch(st->db, path, &rec, &len);

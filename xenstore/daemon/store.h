@@ -57,6 +57,28 @@ int xsd_store_finish(struct xsd_store *st, struct xsd_txn *t, int rc);
 long xsd_store_owned(const struct xsd_store *st, const struct xsd_txn *t,
 		     uint32_t domid);
 
+/* Makes every committed change power-loss durable where the database
+ * can (its sync(), one fsync for all pending commits).  0 or -errno. */
+int xsd_store_sync(struct xsd_store *st);
+
+/*
+ * Daemon metadata kept with the tree (keys that are not node paths, e.g.
+ * the introduced domains and their watches, so a restarted daemon finds
+ * them).  put/del join the open batch, or make their own.  each() calls
+ * @fn for every key starting with @prefix (@fn may not change the store);
+ * a non-zero return stops it and is returned.  0 or a negative errno.
+ */
+int xsd_store_meta_put(struct xsd_store *st, const char *key,
+		       const char *val);
+int xsd_store_meta_del(struct xsd_store *st, const char *key);
+int xsd_store_meta_each(struct xsd_store *st, const char *prefix,
+			int (*fn)(const char *key, const char *val, void *ctx),
+			void *ctx);
+
+/* Counts the node records and their bytes (for CONTROL).  0 or -errno. */
+int xsd_store_stats(struct xsd_store *st, unsigned long *records,
+		    unsigned long *bytes);
+
 /* A new transaction, or NULL when out of memory. */
 struct xsd_txn *xsd_txn_new(void);
 

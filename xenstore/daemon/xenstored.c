@@ -1,9 +1,15 @@
 /*
  * xenstored: the configuration store daemon.
  *
- *   xenstored [-F] [--db PATH] [--memory] [--no-sync] [--socket PATH]
+ *   xenstored [-F] [--db PATH] [--memory | --sync] [--socket PATH]
  *             [--log-level err|warn|info|debug] [--syslog]
- *             [--pid-file PATH] [--quota NAME=N]...
+ *             [--pid-file PATH] [--quota NAME=N]... [--compact-bytes N]
+ *
+ * Durability (docs/store.md): by default every commit is appended to a log
+ * before its reply (survives the daemon's death, no fsync), compacted into
+ * the TDB image in the background; --sync adds one fsync per poll round
+ * shared by all commits waiting (survives power loss); --memory keeps
+ * nothing.  --no-sync is the old name of the default (deprecated).
  *
  * The socket defaults to $XENSTORED_PATH, else $XENSTORED_RUNDIR/socket,
  * else /var/run/xenstored/socket; the database to /var/lib/xenstored/tdb.
@@ -37,7 +43,8 @@ struct options {
 	const char *db;
 	const char *socket;
 	const char *pid_file;
-	bool foreground, memory, nosync, use_syslog;
+	bool foreground, memory, sync, use_syslog;
+	size_t compact_bytes;
 	enum xs_log_level level;
 	struct xsd_config cfg;
 };
@@ -65,9 +72,13 @@ static void log_syslog(void *ctx, enum xs_log_level level, const char *msg)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xenstored [-F] [--db PATH] [--memory] [--no-sync]\n"
+		"usage: xenstored [-F] [--db PATH] [--memory | --sync]\n"
 		"                 [--socket PATH] [--log-level LEVEL] [--syslog]\n"
 		"                 [--pid-file PATH] [--quota NAME=N]...\n"
+		"                 [--compact-bytes N]\n"
+		"durability: default = a log written before each reply (survives\n"
+		"  the daemon's death); --sync = also fsync, shared by the commits\n"
+		"  of one round (survives power loss); --memory = none\n"
 		"quota names: nodes entry-size watches transactions\n"
 		"             outstanding request-size (0 = unlimited)\n");
 }
@@ -109,6 +120,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "db", required_argument, NULL, 'd' },
 		{ "memory", no_argument, NULL, 'm' },
 		{ "no-sync", no_argument, NULL, 'N' },
+		{ "sync", no_argument, NULL, 'Y' },
+		{ "compact-bytes", required_argument, NULL, 'C' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "syslog", no_argument, NULL, 'S' },
@@ -125,7 +138,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'F': o->foreground = true; break;
 		case 'd': o->db = optarg; break;
 		case 'm': o->memory = true; break;
-		case 'N': o->nosync = true; break;
+		case 'N':
+			fprintf(stderr, "xenstored: --no-sync is deprecated: it is "
+				"the default now (a log without fsync)\n");
+			break;
+		case 'Y': o->sync = true; break;
+		case 'C': {
+			char *end;
+
+			o->compact_bytes = strtoul(optarg, &end, 10);
+			if (*end || optarg[0] == '\0' || o->compact_bytes == 0) {
+				fprintf(stderr, "bad --compact-bytes %s\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		}
 		case 's': o->socket = optarg; break;
 		case 'S': o->use_syslog = true; break;
 		case 'p': o->pid_file = optarg; break;
@@ -145,7 +172,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 		default: usage(stderr); return -EINVAL;
 		}
 	}
-	return optind == argc ? 0 : -EINVAL;
+	if (o->memory && o->sync) {
+		fprintf(stderr, "xenstored: --memory and --sync exclude each other\n");
+		return -EINVAL;
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* The socket path from the options or the environment, into @buf. */
@@ -177,7 +212,8 @@ static int open_db(const struct options *o, const struct xs_logger *log,
 		mkdir(dir, 0700);
 	}
 	free(dir);
-	return xsd_db_open_tdb(o->db, o->nosync ? XSD_DB_NOSYNC : 0, log, db);
+	return xsd_db_open_log(o->db, o->sync ? XSD_DB_SYNC : 0,
+			       o->compact_bytes, log, db);
 }
 
 static int block_signals(void)
@@ -282,9 +318,16 @@ int main(int argc, char **argv)
 	}
 	if (o.pid_file)
 		write_pid_file(o.pid_file);
-	xs_log(&log, XS_LOG_INFO, "listening on %s, database %s", sock,
-	       o.memory ? "(memory)" : o.db);
+	xs_log(&log, XS_LOG_INFO, "listening on %s, database %s%s", sock,
+	       o.memory ? "(memory)" : o.db,
+	       o.memory ? "" : o.sync ? " (log, fsync per round)" :
+	       " (log, no fsync)");
 	open_rings(x, &log, &keel, &dr, &xt);
+	/* Guests introduced before a restart: reconnect their rings. */
+	rc = xsd_restore(x);
+	if (rc < 0)
+		xs_log(&log, XS_LOG_ERR, "cannot restore the domains: %s",
+		       strerror(-rc));
 	rc = xsd_server_run(x, lfd, sigfd, dr ? &xt : NULL, &log);
 	xs_log(&log, XS_LOG_INFO, "exiting");
 	close(lfd);

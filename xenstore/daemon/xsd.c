@@ -52,6 +52,8 @@ void xsd_close(struct xsd *x)
 		xsd_conn_destroy(x->conns);
 	xsd_domain_free_all(x);
 	xsd_store_close(x->st);
+	if (x->trace_file)
+		fclose(x->trace_file);
 	free(x);
 }
 

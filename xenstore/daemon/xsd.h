@@ -77,6 +77,15 @@ void xsd_set_domain_hooks(struct xsd *x, const struct xsd_domain_hooks *h);
  * gone.  0 or -ENOENT. */
 int xsd_domain_release(struct xsd *x, uint32_t domid);
 
+/*
+ * After a restart: re-introduces every domain the database records
+ * (through the domain hook: ring mapped, port bound again) and gives its
+ * ring connection its recorded watches, without firing anything.  A domain
+ * that cannot be reconnected is forgotten.  Returns how many domains were
+ * reconnected, or a negative errno.
+ */
+int xsd_restore(struct xsd *x);
+
 /* Fills @ids with up to @max introduced domain ids; returns how many. */
 unsigned xsd_domain_list(struct xsd *x, uint32_t *ids, unsigned max);
 

@@ -5,6 +5,8 @@
 #ifndef KEEL_XSD_INT_H
 #define KEEL_XSD_INT_H
 
+#include <stdio.h>
+
 #include "public/io/xs_wire.h"
 #include "perms.h"
 #include "store.h"
@@ -55,7 +57,14 @@ struct xsd_conn {
 	struct xsd_conn_txn *txns;
 	unsigned ntxns;
 	uint32_t next_txid;
+	bool restored;   /* reconnected by xsd_restore(): ids below
+			  * XSD_TXID_AFTER_RESTART were the old daemon's */
 };
+
+/* First transaction id of a connection restored after a restart; an
+ * unknown id below it gets EAGAIN (the transaction died with the old
+ * daemon: retry), not ENOENT. */
+#define XSD_TXID_AFTER_RESTART 0x40000000u
 
 struct xsd {
 	const struct xs_logger *log;
@@ -64,6 +73,9 @@ struct xsd {
 	struct xsd_conn *conns;
 	struct xsd_domain *domains;
 	struct xsd_domain_hooks hooks;
+	struct xsd_quota soft_quota;   /* CONTROL quota-soft: warn only   */
+	bool trace;                    /* CONTROL log on: trace requests  */
+	FILE *trace_file;              /* CONTROL logfile (NULL: the log) */
 };
 
 /* Who is asking on @c (privilege and SET_TARGET target). */

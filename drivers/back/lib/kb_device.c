@@ -29,6 +29,7 @@ struct kb_device *kb_dev_new(struct kb_backend *b, uint16_t domid,
 	d->domid = domid;
 	d->devid = devid;
 	d->port = -1;
+	d->watch_fd = -1;
 	snprintf(d->be_path, sizeof(d->be_path), "%s/%u/%u", b->class_path,
 		 domid, devid);
 	snprintf(d->fe_path, sizeof(d->fe_path), "/local/domain/%u/device/%s/%u",
@@ -57,10 +58,19 @@ static void write_state(struct kb_device *d, int state)
 
 void kb_dev_unmap(struct kb_device *d)
 {
+	if (d->connected && d->b->cfg.ops->stop)
+		d->b->cfg.ops->stop(d);
 	if (d->port >= 0)
 		keel_evtchn_unbind(d->b->ev, (uint32_t)d->port);
 	if (d->ring_map)
 		keel_gnt_unmap_pages(d->b->gnt, d->ring_map, d->ring_pages);
+	for (unsigned int i = 0; i < d->nr_rings; i++)
+		if (d->rings[i])
+			keel_gnt_unmap_pages(d->b->gnt, d->rings[i], 1);
+	memset(d->rings, 0, sizeof(d->rings));
+	d->nr_rings = 0;
+	d->watch_fd = -1;
+	d->wake_set = false;
 	d->port = -1;
 	d->ring_map = NULL;
 	d->connected = false;
@@ -91,6 +101,19 @@ static void ring_keys(struct kb_device *d, char *out, size_t size)
 	char key[32];
 
 	out[0] = '\0';
+	if (d->b->cfg.ops->ring_keys) {
+		const char *const *k = d->b->cfg.ops->ring_keys;
+
+		len = 0;
+		for (; *k; k++) {
+			if (kb_read_uint(d->b, d->fe_path, *k, RING_REF_MAX, &v) < 0)
+				goto incomplete;
+			len += (size_t)snprintf(out + len, size - len, "%lu,", v);
+			if (len >= size)
+				goto incomplete;
+		}
+		goto port;
+	}
 	if (kb_read_uint(d->b, d->fe_path, "ring-page-order",
 			 d->b->cfg.ops->max_ring_order, &order) < 0)
 		order = 0;
@@ -106,6 +129,7 @@ static void ring_keys(struct kb_device *d, char *out, size_t size)
 		if (len >= size)
 			goto incomplete;
 	}
+port:
 	if (kb_read_uint(d->b, d->fe_path, "event-channel", PORT_MAX, &port) < 0)
 		goto incomplete;
 	snprintf(out + len, size - len, ":%lu", port);
@@ -142,6 +166,35 @@ static void do_setup(struct kb_device *d, int fe_state)
 
 /* Maps the ring and binds the port; Connected.  On a bad key or a failed
  * map the device is closed: the frontend broke the protocol. */
+/* A class's own one-page rings (kb_ops.ring_keys).  0, or -1 after
+ * closing the device. */
+static int map_own_rings(struct kb_device *d)
+{
+	const char *const *k = d->b->cfg.ops->ring_keys;
+	unsigned long v;
+	uint32_t ref;
+	char why[96];
+
+	for (; *k && d->nr_rings < KB_MAX_RINGS; k++) {
+		if (kb_read_uint(d->b, d->fe_path, *k, RING_REF_MAX, &v) < 0) {
+			snprintf(why, sizeof(why), "missing or bad %s", *k);
+			kb_dev_close(d, why);
+			return -1;
+		}
+		ref = (uint32_t)v;
+		d->rings[d->nr_rings] = keel_gnt_map_pages(d->b->gnt, d->domid,
+							   &ref, 1,
+							   PROT_READ | PROT_WRITE);
+		if (!d->rings[d->nr_rings]) {
+			snprintf(why, sizeof(why), "cannot map %s", *k);
+			kb_dev_close(d, why);
+			return -1;
+		}
+		d->nr_rings++;
+	}
+	return 0;
+}
+
 static void do_connect(struct kb_device *d)
 {
 	const struct kb_ops *ops = d->b->cfg.ops;
@@ -150,6 +203,16 @@ static void do_connect(struct kb_device *d)
 	char key[32];
 	long local;
 
+	if (ops->ring_keys) {
+		if (kb_read_uint(d->b, d->fe_path, "event-channel", PORT_MAX,
+				 &port) < 0) {
+			kb_dev_close(d, "missing or bad event-channel");
+			return;
+		}
+		if (map_own_rings(d) < 0)
+			return;
+		goto bind;
+	}
 	if (kb_read_uint(d->b, d->fe_path, "ring-page-order", ops->max_ring_order,
 			 &order) == -EINVAL) {
 		kb_dev_close(d, "bad ring-page-order");
@@ -182,6 +245,7 @@ static void do_connect(struct kb_device *d)
 		kb_dev_close(d, "ring too small");
 		return;
 	}
+bind:
 	local = keel_evtchn_bind_interdomain(d->b->ev, d->domid, (uint32_t)port);
 	if (local < 0) {
 		kb_dev_close(d, "cannot bind the event channel");
@@ -189,9 +253,20 @@ static void do_connect(struct kb_device *d)
 	}
 	d->port = local;
 	d->connected = true;
+	if (ops->start) {
+		d->why[0] = '\0';
+		if (ops->start(d) < 0) {
+			kb_dev_close(d, d->why[0] ? d->why : "refused the frontend");
+			return;
+		}
+	}
 	write_state(d, KEEL_XBS_CONNECTED);
-	kb_dev_log(d, KEEL_LOG_INFO, "connected: %u ring page(s), %u slots, port %lu",
-		   d->ring_pages, d->ring.size, port);
+	if (ops->ring_keys)
+		kb_dev_log(d, KEEL_LOG_INFO, "connected: %u ring(s), port %lu",
+			   d->nr_rings, port);
+	else
+		kb_dev_log(d, KEEL_LOG_INFO, "connected: %u ring page(s), %u slots, port %lu",
+			   d->ring_pages, d->ring.size, port);
 	/* Requests queued before we bound raised no event here. */
 	kb_dev_service(d);
 }
@@ -231,8 +306,15 @@ void kb_dev_update(struct kb_device *d)
 	v.setup = d->setup;
 	v.connected = d->connected;
 	v.failed = d->failed;
+	v.fe_connected_ok = d->b->cfg.ops->fe_connected_ok;
+	/* A frontend that went back to Initialising/InitWait after our offer
+	 * is making a new ring: whatever it writes next is fresh. */
 	if (d->setup && !d->connected && d->stale_valid &&
-	    v.fe_state == KEEL_XBS_INITIALISED) {
+	    (v.fe_state == KEEL_XBS_INITIALISING || v.fe_state == KEEL_XBS_INITWAIT))
+		d->stale_valid = false;
+	if (d->setup && !d->connected && d->stale_valid &&
+	    (v.fe_state == KEEL_XBS_INITIALISED ||
+	     (v.fe_connected_ok && v.fe_state == KEEL_XBS_CONNECTED))) {
 		ring_keys(d, keys, sizeof(keys));
 		v.fe_stale = !keys[0] || strcmp(keys, d->stale_keys) == 0;
 	}
@@ -279,6 +361,13 @@ void kb_dev_service(struct kb_device *d)
 	if (!d->connected)
 		return;
 	d->more = false;
+	if (ops->service) {
+		bool more = ops->service(d);
+
+		if (d->connected)
+			d->more = more;
+		return;
+	}
 	while (budget > 0) {
 		n = kb_ring_take(&d->ring, d->b->reqs,
 				 budget < d->ring.size ? budget : d->ring.size);
@@ -320,6 +409,47 @@ struct kb_backend *kb_dev_backend(struct kb_device *d) { return d->b; }
 void *kb_dev_get(const struct kb_device *d) { return d->user; }
 void kb_dev_set(struct kb_device *d, void *p) { d->user = p; }
 
+void *kb_dev_ring(struct kb_device *d, unsigned int i)
+{
+	return d->connected && i < d->nr_rings ? d->rings[i] : NULL;
+}
+
+void kb_dev_notify(struct kb_device *d)
+{
+	if (d->port >= 0)
+		keel_evtchn_notify(d->b->ev, (uint32_t)d->port);
+}
+
+void kb_dev_kick(struct kb_device *d)
+{
+	if (d->connected)
+		d->more = true;
+}
+
+void kb_dev_wake_in(struct kb_device *d, unsigned int ms)
+{
+	struct timespec t;
+
+	if (!d->connected)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	if (!d->wake_set || kb_ms_until(&d->wake_at) > (int64_t)ms) {
+		d->wake_at = t;
+		d->wake_set = true;
+	}
+}
+
+void kb_dev_watch_fd(struct kb_device *d, int fd)
+{
+	d->watch_fd = fd;
+}
+
 int kb_dev_read(struct kb_device *d, const char *key, char **val)
 {
 	char path[KB_PATH_MAX + 64];
@@ -355,6 +485,7 @@ void kb_dev_fail(struct kb_device *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	snprintf(d->why, sizeof(d->why), "%.127s", msg);
 	kb_dev_log(d, KEEL_LOG_ERROR, "%s", msg);
 	kb_write_str(d->b, d->be_path, "hotplug-error", msg);
 }

@@ -45,23 +45,34 @@ int kb_open(const struct kb_config *cfg, struct kb_backend **out)
 	size_t slots;
 	int rc = -ENOMEM;
 
-	if (!ops || !cfg->log || !ops->device_class || !ops->connect ||
-	    !ops->serve || ops->max_ring_order > KEEL_RING_MAX_ORDER ||
-	    !ops->slot_size || ops->req_size > ops->slot_size ||
-	    ops->rsp_size > ops->slot_size)
+	if (!ops || !cfg->log || !ops->device_class || !ops->connect)
 		return -EINVAL;
+	if (ops->ring_keys) {
+		/* its own rings: the class consumes them */
+		if (!ops->service || !ops->ring_keys[0])
+			return -EINVAL;
+		for (slots = 0; ops->ring_keys[slots]; slots++)
+			if (slots >= KB_MAX_RINGS)
+				return -EINVAL;
+	} else if (!ops->serve || ops->max_ring_order > KEEL_RING_MAX_ORDER ||
+		   !ops->slot_size || ops->req_size > ops->slot_size ||
+		   ops->rsp_size > ops->slot_size) {
+		return -EINVAL;
+	}
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return -ENOMEM;
 	b->cfg = *cfg;
 	snprintf(b->class_path, sizeof(b->class_path),
 		 "/local/domain/0/backend/%s", ops->device_class);
-	slots = keel_ring_slots(KEEL_PAGE_SIZE << ops->max_ring_order,
-				ops->slot_size);
-	b->reqs = calloc(slots, ops->req_size);
-	b->rsps = calloc(slots, ops->rsp_size);
-	if (!b->reqs || !b->rsps)
-		goto err_free;
+	if (!ops->ring_keys) {
+		slots = keel_ring_slots(KEEL_PAGE_SIZE << ops->max_ring_order,
+					ops->slot_size);
+		b->reqs = calloc(slots, ops->req_size);
+		b->rsps = calloc(slots, ops->rsp_size);
+		if (!b->reqs || !b->rsps)
+			goto err_free;
+	}
 	b->ctl = keel_ctl_open(cfg->log, 0);
 	if (!b->ctl)
 		goto err_errno;
@@ -111,6 +122,8 @@ void kb_close(struct kb_backend *b)
 	keel_ctl_close(b->ctl);
 	free(b->reqs);
 	free(b->rsps);
+	free(b->pfd);
+	free(b->pfd_dev);
 	free(b);
 }
 
@@ -263,6 +276,15 @@ static int handle_watches(struct kb_backend *b)
 	return rc == -ETIMEDOUT ? 0 : rc;
 }
 
+int64_t kb_ms_until(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(t->tv_sec - now.tv_sec) * 1000 +
+	       (t->tv_nsec - now.tv_nsec) / 1000000;
+}
+
 static int64_t ms_since(const struct timespec *t)
 {
 	struct timespec now;
@@ -294,14 +316,71 @@ static bool any_more(struct kb_backend *b)
 	return false;
 }
 
+/* The poll set: the three fixed fds, then every connected device's own fd
+ * (kb_dev_watch_fd).  Returns the count, or -ENOMEM. */
+static int build_pollset(struct kb_backend *b, int sigfd, bool lost)
+{
+	size_t n = 3;
+
+	for (struct kb_device *d = b->devs; d; d = d->next)
+		n += d->connected && d->watch_fd >= 0;
+	if (n > b->pfd_cap) {
+		struct pollfd *p = realloc(b->pfd, n * sizeof(*p));
+		struct kb_device **pd;
+
+		if (!p)
+			return -ENOMEM;
+		b->pfd = p;
+		pd = realloc(b->pfd_dev, n * sizeof(*pd));
+		if (!pd)
+			return -ENOMEM;
+		b->pfd_dev = pd;
+		b->pfd_cap = n;
+	}
+	b->pfd[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+	b->pfd[1] = (struct pollfd){ .fd = keel_evtchn_fd(b->ev), .events = POLLIN };
+	b->pfd[2] = (struct pollfd){ .fd = lost ? -1 : kxs_fd(b->xs),
+				     .events = POLLIN };
+	b->pfd_dev[0] = b->pfd_dev[1] = b->pfd_dev[2] = NULL;
+	n = 3;
+	for (struct kb_device *d = b->devs; d; d = d->next) {
+		if (!d->connected || d->watch_fd < 0)
+			continue;
+		b->pfd[n] = (struct pollfd){ .fd = d->watch_fd, .events = POLLIN };
+		b->pfd_dev[n++] = d;
+	}
+	return (int)n;
+}
+
+/* Milliseconds until the earliest device wake-up, at most max; devices
+ * whose wake-up is due get served (more). */
+static int wake_timeout(struct kb_backend *b, int max)
+{
+	int64_t t;
+
+	for (struct kb_device *d = b->devs; d; d = d->next) {
+		if (!d->wake_set)
+			continue;
+		t = kb_ms_until(&d->wake_at);
+		if (t <= 0) {
+			d->wake_set = false;
+			d->more = d->connected;
+			t = 0;
+		}
+		if (t < max)
+			max = (int)t;
+	}
+	return max;
+}
+
 int kb_run(struct kb_backend *b)
 {
-	struct pollfd pfd[3];
+	struct pollfd *pfd;
 	struct timespec lost_at = { 0, 0 };
 	bool lost = false;
 	unsigned int tries = 0;
 	sigset_t set, old;
-	int sigfd, rc = 0;
+	int sigfd, rc = 0, npfd, timeout;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -335,17 +414,29 @@ int kb_run(struct kb_backend *b)
 		}
 		if (b->rescan && !lost)
 			rescan(b);
+		wake_timeout(b, 0);
 		for (struct kb_device *d = b->devs; d; d = d->next)
 			if (d->more)
 				kb_dev_service(d);
-		pfd[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = keel_evtchn_fd(b->ev), .events = POLLIN };
-		pfd[2] = (struct pollfd){ .fd = lost ? -1 : kxs_fd(b->xs),
-					  .events = POLLIN };
-		if (poll(pfd, 3, any_more(b) || (b->rescan && !lost) ? 0 : POLL_MS) < 0 &&
-		    errno != EINTR) {
+		npfd = build_pollset(b, sigfd, lost);
+		if (npfd < 0) {
+			rc = npfd;
+			break;
+		}
+		pfd = b->pfd;
+		timeout = any_more(b) || (b->rescan && !lost) ? 0 :
+			  wake_timeout(b, POLL_MS);
+		if (poll(pfd, (nfds_t)npfd, timeout) < 0 && errno != EINTR) {
 			rc = -errno;
 			break;
+		}
+		for (int i = 3; i < npfd; i++) {
+			struct kb_device *d = b->pfd_dev[i];
+
+			if ((pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) &&
+			    d->connected && d->watch_fd == pfd[i].fd &&
+			    b->cfg.ops->fd_ready)
+				b->cfg.ops->fd_ready(d);
 		}
 		if (pfd[0].revents & POLLIN) {
 			kb_log(b, KEEL_LOG_INFO, "signal: stopping");

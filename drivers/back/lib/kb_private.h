@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <poll.h>
 #include <time.h>
 
 #include <kxs.h>
@@ -32,6 +33,12 @@ struct kb_device {
 	char stale_keys[64];
 	unsigned int ring_pages;
 	void *ring_map;
+	void *rings[KB_MAX_RINGS];     /* ops->ring_keys: one page each         */
+	unsigned int nr_rings;
+	int watch_fd;                 /* kb_dev_watch_fd, or -1                */
+	bool wake_set;                /* kb_dev_wake_in                         */
+	struct timespec wake_at;
+	char why[128];                /* the last kb_dev_fail reason            */
 	struct kb_ring ring;
 	long port;                    /* our local port, or -1                 */
 	bool more;                    /* work left after a bounded pass        */
@@ -50,6 +57,9 @@ struct kb_backend {
 	bool stop;
 	bool rescan;
 	void *reqs, *rsps;            /* one pass's buffers                    */
+	struct pollfd *pfd;           /* the loop's poll set, grown as needed   */
+	struct kb_device **pfd_dev;   /* the device of each pfd (or NULL)      */
+	size_t pfd_cap;
 	struct timespec last_poll;
 };
 
@@ -72,6 +82,9 @@ void kb_dev_teardown(struct kb_device *d, bool write_state);
 /* kb_store.c: keys of a directory; numbers parsed with kb_parse_uint */
 int kb_read_uint(struct kb_backend *b, const char *dir, const char *key,
 		 unsigned long max, unsigned long *out);
+/* kb_loop.c: milliseconds from now to t (negative: past) */
+int64_t kb_ms_until(const struct timespec *t);
+
 int kb_write_str(struct kb_backend *b, const char *dir, const char *key,
 		 const char *val);
 

@@ -11,7 +11,8 @@
  *   connect() failed earlier                     -> nothing (until the
  *                                                   toolstack re-adds it)
  *   not set up                                   -> setup (InitWait)
- *   set up, frontend Initialised, fresh ring     -> connect
+ *   set up, frontend Initialised (or Connected,
+ *   for a class with fe_connected_ok), fresh ring -> connect
  *   connected, frontend back to Initialising or
  *   InitWait (it restarted without closing)      -> reconnect
  */
@@ -39,8 +40,9 @@ enum kb_action kb_decide(const struct kb_view *v)
 	if (!v->setup)
 		return KB_ACT_SETUP;
 	if (!v->connected)
-		return v->fe_state == KEEL_XBS_INITIALISED && !v->fe_stale ?
-		       KB_ACT_CONNECT : KB_ACT_NONE;
+		return (v->fe_state == KEEL_XBS_INITIALISED ||
+			(v->fe_connected_ok && v->fe_state == KEEL_XBS_CONNECTED)) &&
+		       !v->fe_stale ? KB_ACT_CONNECT : KB_ACT_NONE;
 	if (v->fe_state == KEEL_XBS_INITIALISING ||
 	    v->fe_state == KEEL_XBS_INITWAIT)
 		return KB_ACT_RECONNECT;

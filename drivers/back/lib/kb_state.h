@@ -20,6 +20,8 @@ struct kb_view {
 	bool failed;         /* connect() or mapping failed: left Closed     */
 	bool fe_stale;       /* frontend's ring keys are the ones it had
 				before our InitWait (after a restart)        */
+	bool fe_connected_ok;/* the class connects to a frontend that went
+				straight to Connected (kb_ops)               */
 };
 
 enum kb_action {

@@ -58,7 +58,37 @@ struct kb_ops {
 	/* About once a second for every connected device (statistics).
 	 * Optional. */
 	void (*poll)(struct kb_device *dev);
+
+	/*
+	 * A class with rings of its own (net: a tx and an rx ring, each one
+	 * page, and one event channel) instead of the library's single
+	 * request/response ring.  All optional; the default is "ring-ref"
+	 * (+ ring-page-order) served through serve().
+	 */
+	/* NULL-terminated frontend keys of one-page rings, mapped in this
+	 * order (kb_dev_ring(dev, i)): {"tx-ring-ref", "rx-ring-ref", NULL}.
+	 * At most KB_MAX_RINGS.  Requires service. */
+	const char *const *ring_keys;
+	/* The frontend may go straight from its keys to Connected, skipping
+	 * Initialised (Linux's netfront does): connect on either. */
+	bool fe_connected_ok;
+	/* The rings are mapped and the port bound, before Connected is
+	 * written: check the frontend's keys, set up the class's ring
+	 * state.  0, or -errno after kb_dev_fail("why"): the device is
+	 * closed.  Optional. */
+	int (*start)(struct kb_device *dev);
+	/* The rings are about to be unmapped (reconnect, close, guest gone):
+	 * forget everything that points into them.  Optional. */
+	void (*stop)(struct kb_device *dev);
+	/* The class's own ring consumer: an event arrived, a kick or a
+	 * wake-up is due.  Do a bounded amount of work; return true when
+	 * work is left (the loop comes back after the other devices). */
+	bool (*service)(struct kb_device *dev);
+	/* The fd given to kb_dev_watch_fd() is readable.  Optional. */
+	void (*fd_ready)(struct kb_device *dev);
 };
+
+#define KB_MAX_RINGS 4
 
 /* Options of kb_open(). */
 struct kb_config {
@@ -116,6 +146,20 @@ void kb_dev_log(struct kb_device *dev, enum keel_log_level level,
  */
 int kb_grant_copy(struct kb_device *dev, struct keel_ioctl_gntdev_copy_seg *segs,
 		  size_t n);
+
+/* For classes with their own rings (kb_ops.ring_keys): ring i's page
+ * (NULL when not connected). */
+void *kb_dev_ring(struct kb_device *dev, unsigned int i);
+/* Notifies the frontend on the device's event channel. */
+void kb_dev_notify(struct kb_device *dev);
+/* Asks for service() again soon (after the other devices) ... */
+void kb_dev_kick(struct kb_device *dev);
+/* ... or in ms milliseconds (a rate limiter's next credit).  The
+ * earliest request wins; it is forgotten when the rings go. */
+void kb_dev_wake_in(struct kb_device *dev, unsigned int ms);
+/* Adds fd (the class's own: a tap) to the loop's poll while the device
+ * is connected: fd_ready(dev) when readable.  -1 removes it. */
+void kb_dev_watch_fd(struct kb_device *dev, int fd);
 
 /* Closes the connection from the backend's side (a broken frontend):
  * the ring is unmapped and the state set to Closing, then Closed. */

@@ -243,6 +243,8 @@ void *arch_guest_va_get(struct domain *d, uint64_t gpa, size_t len, bool write,
 	spin_lock(&d->lock);
 	if (!p2m_lookup(d, gpa >> PAGE_SHIFT, &mfn, &writable) &&
 	    (!write || writable) && !page_get_ref(mfn, d->id)) {
+		if (write)
+			logdirty_mark(d, gpa >> PAGE_SHIFT);
 		*held = mfn;
 		va = phys_to_virt(mfn + (gpa & (PAGE_SIZE - 1)));
 	}

@@ -5,6 +5,7 @@
  * frames are added at their own frame numbers.
  */
 #include <keel/p2m.h>
+#include <keel/logdirty.h>
 #include <keel/console.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
@@ -16,6 +17,9 @@
 
 #define NPT_RW (PTE_RW | PTE_US)
 #define NPT_RO (PTE_US)
+/* Read-only only because log-dirty mode tracks it (keel/logdirty.h): a
+ * write makes it writable again.  A protect's read-only has no such bit. */
+#define NPT_LD (PTE_US | PTE_AVL9)
 
 static uint64_t gpa_of(uint64_t gfn)
 {
@@ -117,8 +121,10 @@ int p2m_lookup(struct domain *d, uint64_t gfn, paddr_t *mfn, bool *writable)
 	if (gfn >= KEEL_MAX_GFN ||
 	    pt_lookup(&d->arch.npt, gpa_of(gfn), mfn, &fl))
 		return -ENOENT;
+	/* Writable to the guest: read-only for log-dirty counts as
+	 * writable (a write is only recorded first). */
 	if (writable)
-		*writable = fl & PTE_RW;
+		*writable = fl & (PTE_RW | PTE_AVL9);
 	return 0;
 }
 
@@ -158,6 +164,36 @@ int p2m_protect(struct domain *d, uint64_t gfn, bool readonly)
 	if (!rc && readonly)
 		arch_p2m_flush(d);
 	return rc;
+}
+
+int p2m_logdirty_protect(struct domain *d, uint64_t gfn)
+{
+	paddr_t mfn;
+	uint64_t fl;
+
+	if (gfn >= KEEL_MAX_GFN ||
+	    pt_lookup(&d->arch.npt, gpa_of(gfn), &mfn, &fl))
+		return -ENOENT;
+	if (!(fl & PTE_RW))
+		return 0;
+	return pt_map(&d->arch.npt, gpa_of(gfn), mfn, PAGE_SIZE, NPT_LD, 0);
+}
+
+int p2m_logdirty_unprotect(struct domain *d, uint64_t gfn)
+{
+	paddr_t mfn;
+	uint64_t fl;
+
+	if (gfn >= KEEL_MAX_GFN ||
+	    pt_lookup(&d->arch.npt, gpa_of(gfn), &mfn, &fl))
+		return -ENOENT;
+	if (fl & PTE_RW)
+		return 0;
+	if (!(fl & PTE_AVL9))
+		return -EACCES;
+	/* Upgrading a translation needs no flush: a stale read-only one
+	 * only faults again, and this finds it writable. */
+	return pt_map(&d->arch.npt, gpa_of(gfn), mfn, PAGE_SIZE, NPT_RW, 0);
 }
 
 /* dom0's table gets a 1:1 entry for a pool frame while any mapping of

@@ -141,7 +141,8 @@ void wallclock_at_boot(uint64_t *sec, uint32_t *nsec)
 	*nsec = 0;
 }
 
-void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus)
+void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus,
+			   uint64_t offset)
 {
 	for (unsigned i = 0; i < nr_vcpus && i < KEEL_MAX_VCPUS; i++) {
 		struct keel_vcpu_time_info *t = &si->vcpu_info[i].time;
@@ -149,7 +150,7 @@ void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus)
 		t->version = 1;
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 		t->tsc_timestamp = tsc_at_boot;
-		t->system_time = 0;
+		t->system_time = offset;
 		t->tsc_to_system_mul = tsc_mul;
 		t->tsc_shift = tsc_shift;
 		__atomic_thread_fence(__ATOMIC_RELEASE);

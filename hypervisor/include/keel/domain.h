@@ -17,6 +17,7 @@
 #include <keel/evtchn.h>
 #include <keel/gnttab.h>
 #include <keel/sched.h>
+#include <keel/logdirty.h>
 #include <public/shared_info.h>
 #include <asm/domain.h>
 
@@ -77,6 +78,10 @@ struct domain {
 	struct gnttab_domain gnttab;
 	struct sched_domain sched;
 	struct console_io_rate console_io;
+	struct logdirty logdirty;           /* under d->lock */
+	uint64_t time_offset;               /* its system time minus the
+					       hypervisor's (a restored
+					       domain's time goes on) */
 	struct arch_domain arch;
 	struct vcpu vcpu0;                  /* storage for vcpu[0] */
 };
@@ -130,6 +135,11 @@ void domain_table_init(void);
  * registered page while another of its vCPUs has started). */
 long domain_set_shared_info(struct domain *d, uint64_t gfn,
 			    const struct vcpu *caller);
+
+/* The same for a restored domain (paused): the page keeps its contents
+ * (pending events, masks) but for the time fields, which are the
+ * hypervisor's.  0 or -EINVAL. */
+long domain_restore_shared_info(struct domain *d, uint64_t gfn);
 
 /* Arch hooks for the domain life cycle (arch/x86/svm/guest.c). */
 int arch_domain_init(struct domain *d);

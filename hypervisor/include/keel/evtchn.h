@@ -8,6 +8,7 @@
 #include <keel/types.h>
 #include <keel/spinlock.h>
 #include <public/event_channel.h>
+#include <public/domctl.h>
 
 struct domain;
 struct vcpu;
@@ -39,6 +40,17 @@ void evtchn_domain_destroy(struct domain *d);
 long do_event_channel_op(struct vcpu *v, const uint64_t args[5]);
 
 /* Raise a virtual interrupt on v if a port is bound to it. */
+/* Save: records (public/domctl.h) of d's open ports from `first` (0: 1)
+ * into out[0 .. room-1]; returns how many, *next = the port to go on
+ * from (0: done).  Takes d->evtchn.lock. */
+int evtchn_save(struct domain *d, unsigned first, struct keel_evtchn_rec *out,
+		unsigned room, unsigned *next);
+/* Restore one port of a new, paused domain: unbound stays unbound,
+ * interdomain becomes unbound for the same remote domain (its peer binds
+ * again), virq is bound again.  0, -EINVAL (bad record), -EEXIST (port or
+ * virq in use). */
+int evtchn_restore(struct domain *d, const struct keel_evtchn_rec *r);
+
 void evtchn_send_virq(struct vcpu *v, unsigned virq);
 /* Raise VIRQ_DOM_EXC in dom0 (a domain shut down or died). */
 void evtchn_notify_dom0_exc(void);

@@ -34,6 +34,10 @@ int gnttab_domain_init(struct domain *d);
 /* Unmap everything d mapped as grantee, drop its table. */
 void gnttab_domain_destroy(struct domain *d);
 
+/* Register the grant table of a restored domain at its own gfns, as its
+ * setup_table did.  0, -EINVAL (n, or a gfn not its writable RAM). */
+int gnttab_restore(struct domain *d, const uint64_t *gfn, unsigned n);
+
 long do_grant_table_op(struct vcpu *v, const uint64_t args[5]);
 
 #endif

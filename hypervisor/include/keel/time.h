@@ -15,6 +15,8 @@ void wallclock_at_boot(uint64_t *sec, uint32_t *nsec);
 struct keel_shared_info;
 /* Write the time fields of a new shared-info page: each vCPU's
  * tsc-to-ns conversion and the wall clock. */
-void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus);
+/* offset: the domain's system time minus the hypervisor's (>= 0). */
+void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus,
+			   uint64_t offset);
 
 #endif

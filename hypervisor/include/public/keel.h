@@ -30,7 +30,7 @@
 /* ABI version: major in bits 31..16, minor in 15..0.  A caller speaks a
  * hypervisor when the majors match and the hypervisor's minor is >= its own. */
 #define KEEL_ABI_MAJOR       1u
-#define KEEL_ABI_MINOR       0u
+#define KEEL_ABI_MINOR       1u
 #define KEEL_ABI_VERSION     ((KEEL_ABI_MAJOR << 16) | KEEL_ABI_MINOR)
 #define KEEL_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
 #define KEEL_ABI_VERSION_MINOR(v) ((uint32_t)(v) & 0xffffu)

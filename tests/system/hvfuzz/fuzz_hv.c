@@ -283,7 +283,8 @@ int p2m_unmap_foreign(struct domain *d, paddr_t mfn, bool readonly)
 	return 0;
 }
 
-void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus)
+void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus,
+			   uint64_t offset)
 {
 	(void)si;
 	(void)nr_vcpus;

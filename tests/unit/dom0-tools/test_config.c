@@ -66,14 +66,14 @@ START_TEST(full_file_with_comments)
 }
 END_TEST
 
-START_TEST(disks_and_vif_warn)
+START_TEST(disks_and_empty_vif_list)
 {
 	ck_assert_int_eq(parse(MIN "disk = [ \"target=/x, vdev=xvda, access=rw, format=raw\",\n"
 			       "   \" vdev = xvdc,target=y.img,access=ro \", # second\n"
 			       "   \"format=cow, target=/d/g.cow, base=/d/base.img, vdev=xvdp\" ]\n"
 			       "vif = [ ]\nweight = 9\n"), 0);
-	ck_assert_uint_eq(diag.nr_warnings, 1);
-	ck_assert_str_eq(diag.warnings[0], "guests/t.cfg:7: vif: not supported yet; ignored");
+	ck_assert_uint_eq(diag.nr_warnings, 0);
+	ck_assert_uint_eq(cfg.nr_vifs, 0);
 	ck_assert_uint_eq(cfg.weight, 9);   /* line counting went on */
 	ck_assert_uint_eq(cfg.nr_disks, 3);
 	ck_assert_str_eq(cfg.disks[0].target, "/x");
@@ -314,7 +314,7 @@ Suite *config_suite(void)
 
 	tcase_add_test(tc, minimal_file_gets_defaults);
 	tcase_add_test(tc, full_file_with_comments);
-	tcase_add_test(tc, disks_and_vif_warn);
+	tcase_add_test(tc, disks_and_empty_vif_list);
 	tcase_add_test(tc, disk_single_string_and_empty_list);
 	tcase_add_test(tc, relative_kernel_without_dir);
 	tcase_add_test(tc, names);

@@ -59,7 +59,7 @@ START_TEST(abi_major_minor)
 {
 	char buf[16];
 
-	ck_assert_str_eq(vmctl_format_abi(buf, sizeof(buf), KEEL_ABI_VERSION), "1.0");
+	ck_assert_str_eq(vmctl_format_abi(buf, sizeof(buf), KEEL_ABI_VERSION), "1.1");
 	ck_assert_str_eq(vmctl_format_abi(buf, sizeof(buf), (3u << 16) | 17), "3.17");
 }
 END_TEST
@@ -114,7 +114,7 @@ START_TEST(json_has_every_key_in_bytes)
 	ck_assert_str_eq(json_str(root, "version"), "2.5-rc1");
 	ck_assert_str_eq(json_str(root, "build_id"), "deadbeef");
 	ck_assert_str_eq(json_str(root, "compiled"), "Jan  1 2030 \"quoted\"");
-	ck_assert_str_eq(json_str(root, "abi_version"), "1.0");
+	ck_assert_str_eq(json_str(root, "abi_version"), "1.1");
 	ck_assert_int_eq(json_int(root, "nr_cpus"), 4);
 	ck_assert_int_eq(json_int(root, "cpu_khz"), 1000000);
 	ck_assert_int_eq(json_int(root, "total_memory"), 4ll << 30);

@@ -285,7 +285,7 @@ START_TEST(info_text)
 	ck_assert_int_eq(RUN(&fake, "info"), VMCTL_OK);
 	ck_assert_ptr_nonnull(strstr(out, "Keel 0.1-dev"));
 	ck_assert_ptr_nonnull(strstr(out, "0123abcd"));
-	ck_assert_ptr_nonnull(strstr(out, "ABI version         1.0"));
+	ck_assert_ptr_nonnull(strstr(out, "ABI version         1.1"));
 	ck_assert_ptr_nonnull(strstr(out, "physical CPUs       2\n"));
 	ck_assert_ptr_nonnull(strstr(out, "total memory        2047 MiB\n"));
 	ck_assert_ptr_nonnull(strstr(out, "dom0 memory         512 MiB\n"));

@@ -10,6 +10,7 @@
 #include "harness.h"
 
 #include <keel/domain.h>
+#include <keel/domstate.h>
 #include <keel/arch.h>
 #include <keel/console.h>
 #include <keel/errno.h>
@@ -99,6 +100,10 @@ void sched_set_params(struct domain *d, uint32_t weight, uint32_t cap) { }
 void sched_sleep(struct vcpu *v) { }
 void sched_wake(struct vcpu *v) { }
 void page_put_ref(paddr_t mfn) { }
+/* The save/restore commands (common/domstate.c) have their own suite. */
+bool domstate_is_op(uint32_t cmd) { return false; }
+long domstate_op(struct vcpu *caller, struct domain *d, struct keel_domctl *op,
+		 uint64_t buf, uint64_t len) { return -ENOSYS; }
 
 long domain_set_shared_info(struct domain *d, uint64_t gfn,
 			    const struct vcpu *caller)

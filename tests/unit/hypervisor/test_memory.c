@@ -78,7 +78,8 @@ uint64_t p2m_table_pages(struct domain *d)
 	return table_pages[d->id];
 }
 
-void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus)
+void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus,
+			   uint64_t offset)
 {
 	(void)si;
 	(void)nr_vcpus;

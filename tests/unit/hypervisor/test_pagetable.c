@@ -245,6 +245,16 @@ START_TEST(map_keeps_leaf_flags)
 }
 END_TEST
 
+/* Bit 9 (software) is p2m.c's "read-only for log-dirty": kept and read back. */
+START_TEST(map_keeps_avl9)
+{
+	ck_assert_int_eq(pt_map(&pt, 0x1000, 0x2000, KiB_(4), PTE_US | PTE_AVL9, 0), 0);
+	ASSERT_MAPS(0x1000, 0x2000, PTE_P | PTE_US | PTE_AVL9);
+	ck_assert_int_eq(pt_map(&pt, 0x1000, 0x2000, KiB_(4), PTE_RW | PTE_US, 0), 0);
+	ASSERT_MAPS(0x1000, 0x2000, PTE_P | PTE_RW | PTE_US);
+}
+END_TEST
+
 START_TEST(map_large_keeps_flags_without_ps)
 {
 	ck_assert_int_eq(pt_map(&pt, 0, 0, GiB_(1), PTE_US | PTE_NX,
@@ -338,7 +348,7 @@ static const struct {
 	{ 0x1000, 0x2000, 0x1000, PTE_RW | PTE_PS },     /* PS is ours */
 	{ 0x1000, 0x2000, 0x1000, PTE_G },               /* not a leaf flag */
 	{ 0x1000, 0x2000, 0x1000, PTE_A | PTE_D },
-	{ 0x1000, 0x2000, 0x1000, 1ull << 9 },           /* software bit */
+	{ 0x1000, 0x2000, 0x1000, 1ull << 10 },          /* software bit (9 is p2m's) */
 	{ 0x1000, 0x2000, 0x1000, 0xfffull << 12 },      /* address bits */
 	{ 0x1000, 1ull << 52, 0x1000, PTE_RW },          /* pa beyond 52 bits */
 	{ 1ull << 48, 0x2000, 0x1000, PTE_RW },          /* va beyond 48 bits */
@@ -733,6 +743,7 @@ static Suite *pagetable_suite(void)
 	tcase_add_test(map, map_large_needs_aligned_pa);
 	tcase_add_test(map, map_unaligned_edges_use_small_pages);
 	tcase_add_test(map, map_keeps_leaf_flags);
+	tcase_add_test(map, map_keeps_avl9);
 	tcase_add_test(map, map_large_keeps_flags_without_ps);
 	tcase_add_test(map, map_read_only);
 	tcase_add_test(map, intermediate_entries_grant_everything);

@@ -84,5 +84,7 @@ Suite *suite_msg(void);
 Suite *suite_ring(void);
 Suite *suite_db(void);
 Suite *suite_domring(void);
+Suite *suite_control(void);
+Suite *suite_dblog(void);
 
 #endif

@@ -17,6 +17,8 @@ int main(void)
 	srunner_add_suite(sr, suite_ring());
 	srunner_add_suite(sr, suite_db());
 	srunner_add_suite(sr, suite_domring());
+	srunner_add_suite(sr, suite_control());
+	srunner_add_suite(sr, suite_dblog());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -158,7 +158,7 @@ static void f_close(struct xsd_db *db)
 
 static const struct xsd_db_ops faulty_ops = {
 	f_fetch, f_store, f_remove, f_traverse, f_begin, f_commit, f_cancel,
-	f_close,
+	f_close, NULL,
 };
 
 START_TEST(failed_commit_sends_only_the_error)

@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/mman.h>
 
+#include "db.h"
 #include "domring.h"
 #include "harness.h"
 
@@ -418,6 +420,135 @@ START_TEST(close_unbinds_and_unmaps)
 }
 END_TEST
 
+/* Guest side: a request with a transaction id. */
+static void guest_send_tx(uint32_t domid, uint32_t type, uint32_t id,
+			  uint32_t tx, const void *p, uint32_t len)
+{
+	struct keel_xs_ring *r = page_of(domid);
+	struct keel_xs_msg_hdr h = { type, id, tx, len };
+	uint32_t prod = r->req_prod, i;
+
+	for (i = 0; i < sizeof(h); i++)
+		r->req[KEEL_XS_RING_IDX(prod++)] = ((char *)&h)[i];
+	for (i = 0; i < len; i++)
+		r->req[KEEL_XS_RING_IDX(prod++)] = ((const char *)p)[i];
+	__atomic_store_n(&r->req_prod, prod, __ATOMIC_RELEASE);
+}
+
+/* A daemon on a log database in @dir, with the fake rings. */
+static void open_on_log(const char *dir)
+{
+	char path[128];
+	struct xsd_db *db;
+
+	snprintf(path, sizeof(path), "%s/tdb", dir);
+	ck_assert_int_eq(xsd_db_open_log(path, 0, 0, NULL, &db), 0);
+	ck_assert_int_eq(xsd_open(db, NULL, NULL, &tx_x), 0);
+	ck_assert_int_eq(xsd_domrings_open(tx_x, &fake_ops, &hv, NULL, &dr), 0);
+}
+
+/* kill -9 of the daemon with a guest connected, then a new daemon on the
+ * same database: the guest's ring is mapped and its port bound again, its
+ * watch still fires, nothing spurious is sent, and a transaction of the
+ * old daemon answers EAGAIN. */
+START_TEST(restart_reconnects_guest_rings)
+{
+	char dir[] = "/tmp/xs-restart-XXXXXX", out[KEEL_XS_PAYLOAD_MAX + 1];
+	struct tconn *d0;
+	uint32_t lp;
+	unsigned p;
+	int type;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	xsd_close(tx_x);              /* the fixture's in-memory daemon */
+	xsd_domrings_close(dr);
+	open_on_log(dir);
+	d0 = tc_new(0, true);
+	ck_assert_int_eq(tc_simple(d0, KEEL_XS_INTRODUCE, "5 256 9"), 0);
+	ck_assert_int_eq(tc_mkdir(d0, 0, "/local/domain/5"), 0);
+	ck_assert_int_eq(tc_setperms(d0, 0, "/local/domain/5", "n5"), 0);
+	lp = local_port_of(5);
+	guest_send(5, KEEL_XS_WATCH, 1, "data\0tok", 9);
+	guest_send(5, KEEL_XS_TRANSACTION_START, 2, "", 1);
+	raise_port((int)lp);
+	xsd_domrings_events(dr);
+	ck_assert_int_eq(guest_recv(5, out), KEEL_XS_WATCH);
+	ck_assert_int_eq(guest_recv(5, out), KEEL_XS_WATCH_EVENT);
+	ck_assert_int_eq(guest_recv(5, out), KEEL_XS_TRANSACTION_START);
+	ck_assert_str_eq(out, "1");
+
+	/* kill -9: nothing is closed; the hypervisor closes the daemon's
+	 * ports (the guest's goes back to unbound) and drops its mappings */
+	for (p = 1; p < FAKE_PORTS; p++)
+		hv.ports[p].bound = false;
+	hv.pages[0].maps = 0;
+	tx_x = NULL;
+	dr = NULL;
+
+	open_on_log(dir);
+	ck_assert_int_eq(xsd_restore(tx_x), 1);
+	ck_assert_int_eq(hv.pages[0].maps, 1);
+	lp = local_port_of(5);
+	ck_assert_uint_ne(lp, 0);
+	ck_assert_uint_eq(hv.ports[lp].remote, 9);
+	ck_assert_int_eq(guest_recv(5, out), -1);   /* nothing spurious */
+	d0 = tc_new(0, true);
+	ck_assert_int_eq(tc_simple(d0, KEEL_XS_IS_DOMAIN_INTRODUCED, "5"), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/local/domain/5/data/x", "1"), 0);
+	xsd_domrings_resume(dr);
+	tc_pump();
+	ck_assert_int_eq(guest_recv(5, out), KEEL_XS_WATCH_EVENT);
+	ck_assert_str_eq(out, "data/x");
+	/* the old daemon's transaction: EAGAIN; a new one works */
+	guest_send_tx(5, KEEL_XS_READ, 3, 1, "data/x", 7);
+	guest_send(5, KEEL_XS_TRANSACTION_START, 4, "", 1);
+	raise_port((int)lp);
+	xsd_domrings_events(dr);
+	type = guest_recv(5, out);
+	ck_assert_int_eq(type, KEEL_XS_ERROR);
+	ck_assert_str_eq(out, "EAGAIN");
+	ck_assert_int_eq(guest_recv(5, out), KEEL_XS_TRANSACTION_START);
+	/* RELEASE forgets it: a further restart does not bring it back */
+	ck_assert_int_eq(tc_simple(d0, KEEL_XS_RELEASE, "5"), 0);
+	tc_pump();
+	tx_x = NULL;
+	dr = NULL;
+	open_on_log(dir);
+	ck_assert_int_eq(xsd_restore(tx_x), 0);
+	{
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+}
+END_TEST
+
+/* A recorded domain that is gone by the restart is forgotten. */
+START_TEST(restart_forgets_vanished_domain)
+{
+	char dir[] = "/tmp/xs-restart-XXXXXX", cmd[64];
+	struct tconn *d0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	xsd_close(tx_x);
+	xsd_domrings_close(dr);
+	open_on_log(dir);
+	d0 = tc_new(0, true);
+	ck_assert_int_eq(tc_simple(d0, KEEL_XS_INTRODUCE, "5 256 9"), 0);
+	tx_x = NULL;
+	dr = NULL;
+	hv.map_err = -ESRCH;          /* its page cannot be mapped any more */
+	open_on_log(dir);
+	ck_assert_int_eq(xsd_restore(tx_x), 0);
+	hv.map_err = 0;
+	d0 = tc_new(0, true);
+	ck_assert_int_eq(tc_simple(d0, KEEL_XS_RELEASE, "5"), -ENOENT);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *suite_domring(void)
 {
 	Suite *s = suite_create("domring");
@@ -436,6 +567,8 @@ Suite *suite_domring(void)
 	tcase_add_test(tc, unknown_port_is_unmasked_and_ignored);
 	tcase_add_test(tc, broken_ring_is_dropped_others_continue);
 	tcase_add_test(tc, close_unbinds_and_unmaps);
+	tcase_add_test(tc, restart_reconnects_guest_rings);
+	tcase_add_test(tc, restart_forgets_vanished_domain);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -150,10 +150,75 @@ START_TEST(directory_part_bad_offset)
 {
 	struct tconn *t = tc_new(0, true);
 
-	ck_assert_int_eq(tc_simple(t, KEEL_XS_DIRECTORY_PART, "/ 999"),
-			 -EINVAL);
 	ck_assert_int_eq(tc_simple(t, KEEL_XS_DIRECTORY_PART, "/ x"),
 			 -EINVAL);
+	ck_assert_int_eq(tc_simple(t, KEEL_XS_DIRECTORY_PART, "/ "),
+			 -EINVAL);
+}
+END_TEST
+
+/* Xen: an offset past the end (the directory shrank between two parts)
+ * gets the current generation and an empty, complete part. */
+START_TEST(directory_part_past_end_is_empty_part)
+{
+	struct tconn *t = tc_new(0, true);
+	char req[32];
+	struct trep r, r2;
+	size_t n, glen;
+
+	ck_assert_int_eq(tc_write(t, 0, "/d/a", "1"), 0);
+	ck_assert_int_eq(tc_write(t, 0, "/d/b", "1"), 0);
+	n = (size_t)snprintf(req, sizeof(req), "/d%c%u", 0, 0) + 1;
+	ck_assert_int_eq(tc_req(t, KEEL_XS_DIRECTORY_PART, 0, req, n, &r), 0);
+	n = (size_t)snprintf(req, sizeof(req), "/d%c%u", 0, 999) + 1;
+	ck_assert_int_eq(tc_req(t, KEEL_XS_DIRECTORY_PART, 0, req, n, &r2),
+			 0);
+	glen = strlen(r2.data) + 1;
+	ck_assert_uint_eq(r2.len, glen + 1);      /* gen, then just "" */
+	ck_assert_int_eq(r2.data[glen], '\0');
+	ck_assert_str_eq(r2.data, r.data);       /* unchanged: same gen */
+	/* shrink: the generation changes, so a reader starts again */
+	ck_assert_int_eq(tc_rm(t, 0, "/d/b"), 0);
+	n = (size_t)snprintf(req, sizeof(req), "/d%c%u", 0, 4) + 1;
+	ck_assert_int_eq(tc_req(t, KEEL_XS_DIRECTORY_PART, 0, req, n, &r2),
+			 0);
+	ck_assert_str_ne(r2.data, r.data);
+	ck_assert_uint_eq(r2.len, strlen(r2.data) + 2);
+}
+END_TEST
+
+/* Xen limits the part after /local/domain/N/ to 2048 bytes, for every
+ * caller (dom0 too); other absolute paths up to 3072. */
+START_TEST(local_path_limit)
+{
+	struct tconn *t = tc_new(0, true);
+	static char p[3200];
+	size_t base;
+
+	base = (size_t)sprintf(p, "/local/domain/5/");
+	memset(p + base, 'a', 2048);
+	p[base + 2048] = '\0';
+	ck_assert_int_eq(tc_write(t, 0, p, "1"), 0);
+	p[base + 2048] = 'b';
+	p[base + 2049] = '\0';
+	ck_assert_int_eq(tc_write(t, 0, p, "1"), -EINVAL);
+	/* elsewhere, 2049 bytes are fine */
+	base = (size_t)sprintf(p, "/other/");
+	memset(p + base, 'a', 2049);
+	p[base + 2049] = '\0';
+	ck_assert_int_eq(tc_write(t, 0, p, "1"), 0);
+}
+END_TEST
+
+START_TEST(fresh_store_has_tool_xenstored)
+{
+	struct tconn *t = tc_new(0, true);
+	char v[64];
+
+	ck_assert_int_eq(tc_read(t, 0, "/tool/xenstored", v), 0);
+	ck_assert_str_eq(v, "");
+	ck_assert_int_eq(tc_dir(t, 0, "/tool", v), 0);
+	ck_assert_str_eq(v, "xenstored");
 }
 END_TEST
 
@@ -184,6 +249,9 @@ Suite *suite_tree(void)
 	tcase_add_test(tc, relative_paths_for_domains);
 	tcase_add_test(tc, directory_part_pages);
 	tcase_add_test(tc, directory_part_bad_offset);
+	tcase_add_test(tc, directory_part_past_end_is_empty_part);
+	tcase_add_test(tc, local_path_limit);
+	tcase_add_test(tc, fresh_store_has_tool_xenstored);
 	tcase_add_test(tc, domain_path);
 	suite_add_tcase(s, tc);
 	return s;

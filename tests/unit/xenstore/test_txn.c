@@ -59,6 +59,77 @@ START_TEST(conflict_is_eagain_and_changes_nothing)
 }
 END_TEST
 
+/* Reads inside a transaction answer from what it first saw (Xen's
+ * snapshot), whatever others changed since; the commit still fails. */
+START_TEST(snapshot_read_value)
+{
+	struct tconn *a = tc_new(0, true), *b = tc_new(0, true);
+	char v[64];
+	uint32_t tx;
+
+	ck_assert_int_eq(tc_write(a, 0, "/s", "old"), 0);
+	ck_assert_int_eq(tc_txstart(a, &tx), 0);
+	ck_assert_int_eq(tc_read(a, tx, "/s", v), 0);
+	ck_assert_str_eq(v, "old");
+	ck_assert_int_eq(tc_write(b, 0, "/s", "new"), 0);
+	ck_assert_int_eq(tc_read(a, tx, "/s", v), 0);
+	ck_assert_str_eq(v, "old");
+	ck_assert_int_eq(tc_read(a, 0, "/s", v), 0);
+	ck_assert_str_eq(v, "new");
+	ck_assert_int_eq(tc_txend(a, tx, true), -EAGAIN);
+}
+END_TEST
+
+START_TEST(snapshot_directory_and_perms)
+{
+	struct tconn *a = tc_new(0, true), *b = tc_new(0, true);
+	char v[256];
+	struct trep r;
+	uint32_t tx;
+
+	ck_assert_int_eq(tc_write(a, 0, "/d/x", "1"), 0);
+	ck_assert_int_eq(tc_txstart(a, &tx), 0);
+	ck_assert_int_eq(tc_dir(a, tx, "/d", v), 0);
+	ck_assert_str_eq(v, "x");
+	ck_assert_int_eq(tc_req(a, KEEL_XS_GET_PERMS, tx, "/d/x", 5, &r), 0);
+	ck_assert_str_eq(r.data, "n0");
+	ck_assert_int_eq(tc_write(b, 0, "/d/y", "1"), 0);
+	ck_assert_int_eq(tc_rm(b, 0, "/d/x"), 0);
+	ck_assert_int_eq(tc_dir(a, tx, "/d", v), 0);
+	ck_assert_str_eq(v, "x");
+	ck_assert_int_eq(tc_req(a, KEEL_XS_DIRECTORY_PART, tx, "/d\0" "0", 5,
+			        &r), 0);
+	ck_assert_str_eq(r.data + strlen(r.data) + 1, "x");
+	ck_assert_int_eq(tc_req(a, KEEL_XS_GET_PERMS, tx, "/d/x", 5, &r), 0);
+	ck_assert_str_eq(r.data, "n0");
+	ck_assert_int_eq(tc_txend(a, tx, true), -EAGAIN);
+}
+END_TEST
+
+START_TEST(snapshot_existence)
+{
+	struct tconn *a = tc_new(0, true), *b = tc_new(0, true);
+	char v[64];
+	uint32_t tx;
+
+	ck_assert_int_eq(tc_write(a, 0, "/gone", "here"), 0);
+	ck_assert_int_eq(tc_txstart(a, &tx), 0);
+	ck_assert_int_eq(tc_read(a, tx, "/gone", v), 0);
+	ck_assert_int_eq(tc_read(a, tx, "/born", NULL), -ENOENT);
+	ck_assert_int_eq(tc_rm(b, 0, "/gone"), 0);
+	ck_assert_int_eq(tc_write(b, 0, "/born", "x"), 0);
+	ck_assert_int_eq(tc_read(a, tx, "/gone", v), 0);
+	ck_assert_str_eq(v, "here");
+	ck_assert_int_eq(tc_read(a, tx, "/born", NULL), -ENOENT);
+	/* its own writes still show */
+	ck_assert_int_eq(tc_write(a, tx, "/gone", "mine"), 0);
+	ck_assert_int_eq(tc_read(a, tx, "/gone", v), 0);
+	ck_assert_str_eq(v, "mine");
+	ck_assert_int_eq(tc_txend(a, tx, true), -EAGAIN);
+	ck_assert_int_eq(tc_read(a, 0, "/gone", NULL), -ENOENT);
+}
+END_TEST
+
 START_TEST(concurrent_creation_conflicts)
 {
 	struct tconn *a = tc_new(0, true), *b = tc_new(0, true);
@@ -148,6 +219,9 @@ Suite *suite_txn(void)
 	tcase_add_test(tc, abort_discards);
 	tcase_add_test(tc, conflict_is_eagain_and_changes_nothing);
 	tcase_add_test(tc, concurrent_creation_conflicts);
+	tcase_add_test(tc, snapshot_read_value);
+	tcase_add_test(tc, snapshot_directory_and_perms);
+	tcase_add_test(tc, snapshot_existence);
 	tcase_add_test(tc, directory_listing_conflicts);
 	tcase_add_test(tc, unrelated_changes_do_not_conflict);
 	tcase_add_test(tc, transaction_id_rules);

@@ -94,6 +94,23 @@ START_TEST(special_domain_watches)
 }
 END_TEST
 
+/* Xen accepts a watch on any '@' name; it fires once on registration
+ * and never for node changes or the domain specials. */
+START_TEST(any_at_name_may_be_watched)
+{
+	struct tconn *t = tc_new(0, true), *g = tc_new(7, false);
+
+	ck_assert_int_eq(tc_watch(t, "@myEvent", "m"), 0);
+	ck_assert_str_eq(tc_event(t), "@myEvent m");
+	ck_assert_int_eq(tc_watch(g, "@other", "o"), 0);
+	ck_assert_str_eq(tc_event(g), "@other o");
+	ck_assert_int_eq(tc_write(t, 0, "/x", "1"), 0);
+	ck_assert_int_eq(tc_simple(t, KEEL_XS_INTRODUCE, "5 10 3"), 0);
+	ck_assert_ptr_null(tc_event(t));
+	ck_assert_int_eq(tc_unwatch(t, "@myEvent", "m"), 0);
+}
+END_TEST
+
 START_TEST(no_event_for_unreadable_node)
 {
 	struct tconn *d0 = tc_new(0, true), *u = tc_new(5, false);
@@ -138,6 +155,7 @@ Suite *suite_watch(void)
 	tcase_add_test(tc, relative_watch_reports_relative);
 	tcase_add_test(tc, unwatch_and_errors);
 	tcase_add_test(tc, special_domain_watches);
+	tcase_add_test(tc, any_at_name_may_be_watched);
 	tcase_add_test(tc, no_event_for_unreadable_node);
 	tcase_add_test(tc, transaction_events_on_commit_only);
 	suite_add_tcase(s, tc);

@@ -263,6 +263,13 @@ static void guest_vmexit(struct vcpu *v)
 		svm_reflect_exception(v, (unsigned)(code - VMEXIT_EXCP_BASE));
 		break;
 	case VMEXIT_NPF:
+		/* A write to a page log-dirty mode made read-only: recorded,
+		 * writable again, and the guest retries. */
+		if ((vmcb->ctrl.exitinfo1 & (NPF_PRESENT | NPF_WRITE)) ==
+		    (NPF_PRESENT | NPF_WRITE) &&
+		    logdirty_write_fault(v->domain,
+					 vmcb->ctrl.exitinfo2 >> PAGE_SHIFT))
+			break;
 		snprintf(why, sizeof(why), "access to gpa 0x%lx outside its memory at rip 0x%lx",
 			 vmcb->ctrl.exitinfo2, vmcb->save.rip);
 		domain_crash(v->domain, why);

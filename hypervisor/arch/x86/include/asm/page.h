@@ -12,6 +12,9 @@
 #define PTE_D     (1ull << 6)
 #define PTE_PS    (1ull << 7)
 #define PTE_G     (1ull << 8)
+/* Bits 9-11 are the software's (APM vol. 2 sec. 5.4.1, "AVL"); nested
+ * tables use bit 9 for "read-only for log-dirty only" (arch/x86/p2m.c). */
+#define PTE_AVL9  (1ull << 9)
 #define PTE_NX    (1ull << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 

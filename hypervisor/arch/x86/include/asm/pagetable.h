@@ -30,7 +30,7 @@ struct pagetable {
 #define PT_LARGE_2M (1u << 0)
 #define PT_LARGE_1G (1u << 1)
 
-#define PT_LEAF_FLAGS (PTE_P | PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_NX)
+#define PT_LEAF_FLAGS (PTE_P | PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_AVL9 | PTE_NX)
 
 /* Allocate an empty root.  0 or -ENOMEM. */
 int pt_init(struct pagetable *pt, const struct pt_mem *mem);
