@@ -15,6 +15,8 @@
 /* How long the stream may stay silent before the receiver gives up. */
 #define MIGRATED_STREAM_IDLE_S 60
 #define MIGRATED_IMAGES_ROOT "/var/lib/keel/"
+/* After a failed restore: how long to wait for the sender to hang up. */
+#define MIGRATED_DRAIN_S 30
 
 struct migrated {
 	const char *key_path;            /* read for each connection */

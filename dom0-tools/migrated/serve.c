@@ -6,7 +6,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +94,32 @@ static int framed_restore(struct migrated *m, int fd, struct kmig_rdisks *rs,
 	if (j.rc)
 		snprintf(err, errlen, "%.300s%s%.200s", j.err, why[0] ? "; " : "", why);
 	return j.rc;
+}
+
+/*
+ * After a failure, the sender may still be writing: closing now would
+ * reset the connection and drop our result unread.  Read and drop what
+ * comes until it sees the result (at its next round) and closes, for a
+ * bounded time.
+ */
+static void drain(int fd)
+{
+	static uint8_t sink[65536];
+	int left_ms = MIGRATED_DRAIN_S * 1000;
+
+	shutdown(fd, SHUT_WR);
+	while (left_ms > 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&p, 1, 1000) <= 0) {
+			left_ms -= 1000;
+			continue;
+		}
+		r = read(fd, sink, sizeof(sink));
+		if (r <= 0)
+			break;
+	}
 }
 
 /*
@@ -225,6 +253,7 @@ static int serve_offer(struct migrated *m, int fd, const char *peer,
 	if (rc) {
 		snprintf(msg, sizeof(msg), "%s", err[0] ? err : strerror(-rc));
 		(void)kmig_result_send(fd, rc, msg);
+		drain(fd);
 		return rc;
 	}
 	m->log(m, "'%s' from %s is running here as domain %u", o.name, peer, domid);

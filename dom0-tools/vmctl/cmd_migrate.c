@@ -398,12 +398,22 @@ static void on_sigint(int sig)
 struct progress_ctx {
 	int tty;
 	int drawn;                  /* a live line is on the terminal */
+	int fd;                     /* the connection */
+	int target_spoke;           /* the target sent something mid-stream */
 };
 
 static void on_progress(const struct keel_mig_progress *p, void *arg)
 {
 	struct progress_ctx *c = arg;
+	struct pollfd pf = { .fd = c->fd, .events = POLLIN };
 	char line[256];
+
+	/* The target says nothing during the stream unless it failed: stop
+	 * sending, and read why after the engine has returned. */
+	if (!p->final && poll(&pf, 1, 0) > 0) {
+		c->target_spoke = 1;
+		mig_cancel = 1;
+	}
 
 	vmctl_migrate_progress_line(line, sizeof(line), p);
 	if (c->tty) {
@@ -555,6 +565,7 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 	fd = open_session(v, &o);
 	if (fd < 0)
 		goto out_restore_sigint;
+	pc.fd = fd;
 	if (send_offer(v, fd, &o, name, &info))
 		goto out_restore_sigint;
 	t0 = now_ms();
@@ -594,6 +605,13 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 	t_sent = now_ms();
 	mig_too_late = 1;
 	progress_end(&pc);
+	if (rc && (pc.target_spoke || rc == -EPIPE || rc == -ECONNRESET) &&
+	    !kmig_result_recv(fd, 5000, &status, msg, sizeof(msg)) && status) {
+		shutdown(fd, SHUT_RDWR);
+		vmctl_err(v, "migrate: %s could not take '%s': %s; it keeps running here",
+			  o.host, name, msg);
+		goto out_restore_sigint;
+	}
 	if (rc) {
 		shutdown(fd, SHUT_RDWR);
 		if (rc == -ECANCELED)

@@ -272,6 +272,7 @@ START_TEST(image_outside_root_or_existing_refused)
 	ck_assert_int_eq(kmig_disks_add(&ds, src, err, sizeof(err)), 0);
 	snprintf(ds.d[0].path, sizeof(ds.d[0].path), "%s../escape.img", root);
 	ck_assert_int_eq(kmig_disks_announce(sv[0], &ds, err, sizeof(err)), -EACCES);
+	shutdown(sv[0], SHUT_WR);
 	pthread_join(t, NULL);
 	ck_assert_ptr_nonnull(strstr(err, "is not a path under"));
 	ck_assert_int_eq(stat(ds.d[0].path, &st), -1);
@@ -285,6 +286,7 @@ START_TEST(image_outside_root_or_existing_refused)
 	pthread_create(&t, NULL, serve_thread, NULL);
 	ck_assert_int_eq(start(), 0);
 	ck_assert_int_eq(kmig_disks_announce(sv[0], &ds, err, sizeof(err)), -EEXIST);
+	shutdown(sv[0], SHUT_WR);
 	pthread_join(t, NULL);
 	ck_assert_ptr_nonnull(strstr(err, "exists here already"));
 	ck_assert_int_eq(stat(ds.d[0].path, &st), 0);   /* left alone */
