@@ -17,8 +17,9 @@ With the migration engine and the counter guest in the build (else SKIP):
   back, its memory checksum holds, its console log goes on on the
   target, the source frees all its memory and `vmctl list` shows it on
   the target only; then the link cut mid-migration (the receiver killed):
-  the guest runs on at the source, the target frees everything, and both
-  pools are back at their figures.
+  the guest runs on at the source, the target frees everything; Ctrl-C
+  (SIGINT) during a migration: the same; and both pools are back at their
+  figures.
 Every wait is bounded; a failure prints both hosts' log tails.
 """
 import os
@@ -306,7 +307,8 @@ def engine_checks(s, p):
              "ba_migrate_live", "ba_counter_goes_on", "ba_memory_checksum_holds",
              "ba_listed_on_target_only", "cut_link_sender_fails_cleanly",
              "cut_link_guest_runs_on",
-             "cut_link_target_frees_everything", "cut_link_pools_back"]
+             "cut_link_target_frees_everything", "cancel_guest_runs_on_target_frees",
+             "cut_link_pools_back"]
     if why:
         for n in names:
             s.skip(n, why)
@@ -383,6 +385,31 @@ def engine_checks(s, p):
         return ("counter" not in names and free >= pools["free_b_before_cut"],
                 f"B: {names}, {free} KiB free, {pools['free_b_before_cut']} before; {log[-300:]!r}")
     s.check("cut_link_target_frees_everything", target_frees)
+
+    def cancel():
+        # Ctrl-C: SIGINT to a sender stopped after its first round.
+        free_b = free_kib(b)
+        st, out = run(a, f"vmctl migrate counter {B_ADDR} >/tmp/cancel.log 2>&1 & "
+                         "p=$!; i=0; "
+                         "while ! grep -q '^round 1' /tmp/cancel.log && [ $i -lt 1200 ]; do "
+                         "usleep 100000; i=$((i+1)); kill -0 $p || break; done; "
+                         "kill -STOP $p; kill -INT $p; kill -CONT $p; "
+                         "while kill -0 $p 2>/dev/null; do usleep 200000; done; "
+                         "cat /tmp/cancel.log", MIGRATE_BOUND)
+        if "cancelled; 'counter' keeps running here" not in out:
+            return False, f"the sender says: {out[-400:]!r}"
+        last = counts(a)[-1]
+        if wait_count(a, last, 30) is None or "counter" not in domains(a):
+            return False, f"counter does not run on A after the cancel (at {last})"
+        deadline = time.monotonic() + 60
+        while True:
+            names, free = domains(b), free_kib(b)
+            if ("counter" not in names and free >= free_b) or time.monotonic() > deadline:
+                break
+            time.sleep(2)
+        return ("counter" not in names and free >= free_b,
+                f"B: {names}, {free} KiB free, {free_b} before")
+    s.check("cancel_guest_runs_on_target_frees", cancel)
 
     def pools_back():
         run(a, "vmctl destroy counter", 60)
