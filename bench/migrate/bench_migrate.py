@@ -5,7 +5,8 @@ One boot of a host pair (tests/integration/qemu.py's Pair: two QEMU
 machines, 2048 MiB each, dom0_mem=512M, linked by QEMU's UDP socket network
 on 127.0.0.1).  In that run:
 1. the link's bandwidth: a plain TCP transfer of LINK_MIB MiB from A's dom0
-   to B's (busybox dd | nc), timed in dom0 by /proc/uptime, median of 3;
+   to B's (keel-bench-tcp, 1 MiB writes, timed until B has read all of
+   it), median of 3;
 2. for each guest -- idle guests (guests/hello's kernel) of 16, 64 and
    128 MiB, and a 64 MiB guests/counter, which rewrites half its memory
    every second -- MIG_RUNS live migrations, alternately A -> B and B -> A,
@@ -38,30 +39,20 @@ def run(q, cmd, timeout=120):
     return out
 
 
-def uptime_cmd():
-    return "cut -d' ' -f1 /proc/uptime"
-
-
 def link_bandwidth(a, b):
-    """MiB/s of a plain TCP transfer from A's dom0 to B's, median of 3."""
+    """MiB/s of a plain TCP transfer of LINK_MIB MiB from A's dom0 to B's
+    (keel-bench-tcp: 1 MiB writes, timed until B has read it all), median
+    of 3."""
     rates = []
     for i in range(3):
         port = 9100 + i
-        run(b, f"(nc -l -p {port} > /dev/null; echo done > /tmp/nc{port}) "
-               ">/dev/null 2>&1 &")
+        run(b, f"keel-bench-tcp recv {port} >/tmp/tcp{port}.log 2>&1 & true")
         time.sleep(1)
-        out = run(a, f"t0=$({uptime_cmd()}); dd if=/dev/zero bs=1M count={LINK_MIB} "
-                     f"2>/dev/null | nc {PAIR_ADDR['b']} {port}; t1=$({uptime_cmd()}); "
-                     "echo T $t0 $t1", 300)
-        m = re.search(r"T ([\d.]+) ([\d.]+)", out)
-        secs = float(m.group(2)) - float(m.group(1))
-        # B must have received it all: its listener ends at the EOF.
-        deadline = time.monotonic() + 30
-        while "done" not in b.run(f"cat /tmp/nc{port} 2>/dev/null")[1]:
-            if time.monotonic() > deadline:
-                raise QemuError("the TCP receiver on B did not finish")
-            time.sleep(0.5)
-        rates.append(LINK_MIB / secs)
+        out = run(a, f"keel-bench-tcp send {PAIR_ADDR['b']} {port} {LINK_MIB}", 300)
+        m = re.search(r"mib_per_s=([\d.]+)", out)
+        if not m:
+            raise QemuError(f"keel-bench-tcp: {out!r}")
+        rates.append(float(m.group(1)))
     return statistics.median(rates), rates
 
 
@@ -74,7 +65,7 @@ def make_config(q, name, prog, mib):
 
 def migrate(src, dst_addr, name):
     st, out = src.run(f"vmctl migrate {name} {dst_addr} --json 2>/tmp/mig.err; "
-                      "cat /tmp/mig.err >&2", 600)
+                      "st=$?; cat /tmp/mig.err >&2; (exit $st)", 600)
     m = re.search(r"\{.*\}", out, re.S)
     if st != 0 or not m:
         raise QemuError(f"migrate {name}: status {st}: {out[-600:]!r}")
