@@ -73,7 +73,7 @@ def migrate(src, dst_addr, name):
 
 
 def main():
-    p = Pair("bench-migrate", mem=2048, smp=2, hv_args="dom0_mem=512M",
+    p = Pair("bench-livemig", mem=2048, smp=2, hv_args="dom0_mem=512M",
              dom0_args="keel.noguest")
     results = []
     try:
@@ -82,7 +82,7 @@ def main():
             q.wait_for(PROMPT, 240)
         st, out = p.a.run("grep -c 'has no migration stream engine' /usr/sbin/vmctl")
         if out.strip() not in ("", "0"):
-            print("bench_migrate: this build has no migration engine (stand-in): "
+            print("bench_livemig: this build has no migration engine (stand-in): "
                   "nothing to measure", file=sys.stderr)
             return 1
         bw, rates = link_bandwidth(p.a, p.b)
@@ -115,7 +115,7 @@ def main():
             results.append((name, mib, total, down, rounds, sent,
                             sorted({r["stop_rule"] for r in runs}), total / ideal_ms))
     except QemuError as e:
-        print(f"bench_migrate: {e}\n{p.tail()}", file=sys.stderr)
+        print(f"bench_livemig: {e}\n{p.tail()}", file=sys.stderr)
         return 1
     finally:
         p.stop()
