@@ -1,6 +1,6 @@
 /*
  * keel-bench-tcp: a plain TCP transfer between two dom0s, the baseline
- * of the migration benchmark (bench_migrate.py): the link's bandwidth for
+ * of the live migration benchmark (bench_livemig.py): the link's bandwidth for
  * a sender that writes large buffers, as the migration stream does.
  *
  *   keel-bench-tcp recv PORT            take one connection, read to its end
