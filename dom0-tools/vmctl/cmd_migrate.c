@@ -658,8 +658,11 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 			  strerror(-rc), id);
 	if (o.json) {
 		char *json = NULL;
+		/* Two statements: the order a call's arguments are evaluated
+		 * in is unspecified, json could be read before it is set. */
+		int jrc = vmctl_migrate_json(&res, &json);
 
-		ret = vmctl_put_json(v, vmctl_migrate_json(&res, &json), json);
+		ret = vmctl_put_json(v, jrc, json);
 	} else {
 		vmctl_migrate_print(v->out, &res);
 		ret = VMCTL_OK;
