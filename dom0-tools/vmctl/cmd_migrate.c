@@ -571,7 +571,9 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 	t0 = now_ms();
 	if (ds.n && disks_precopy(v, fd, &ds, name, o.host))
 		goto out_restore_sigint;
-	if (ds.n) {
+	/* With --with-storage the stream goes through the relay even for a
+	 * guest without disks (its last pass is then empty). */
+	if (o.with_storage) {
 		rc = kmig_relay_start(&relay, fd, &ds, &out_fd);
 	} else {
 		out_fd = fd;
@@ -589,7 +591,7 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 	mo.cancel = &mig_cancel;
 	err[0] = '\0';
 	rc = keel_mig_save(h, xs, name, out_fd, &mo, &res.rep, err, sizeof(err));
-	if (ds.n) {
+	if (o.with_storage) {
 		int rrc;
 
 		close(out_fd);
