@@ -99,6 +99,18 @@ def log_lines(q):
     return int(out.strip() or 0)
 
 
+def set_hot(q, on):
+    """counter's data/hot key: "1" makes it rewrite its memory as fast as
+    it can (guests/counter), so that a migration takes many rounds."""
+    st, out = run(q, "vmctl list --json")
+    m = re.search(r'"id":\s*(\d+),\s*"name":\s*"counter"', out)
+    if not m:
+        raise QemuError(f"no counter in {out[-300:]!r}")
+    st, out = run(q, f"xenstore-write /local/domain/{m.group(1)}/data/hot {1 if on else 0}")
+    if st != 0:
+        raise QemuError(f"xenstore-write data/hot: {out!r}")
+
+
 def counts(q, skip=0):
     """The counter's numbers in the console log on q, in order, from line
     skip + 1 on."""
@@ -346,9 +358,14 @@ def engine_checks(s, p):
 
     def cut():
         free_b = free_kib(b)
+        # A guest that dirties memory as fast as it can and a switch-over
+        # target it cannot meet: the migration goes on for many rounds, so
+        # the sender is still sending when it is stopped.
+        set_hot(a, True)
         # The sender is stopped (SIGSTOP) once its first round is out, the
         # receiver killed, then the sender resumed into the dead link.
-        st, out = run(a, f"vmctl migrate counter {B_ADDR} >/tmp/cut.log 2>&1 & "
+        st, out = run(a, ": >/tmp/cut.log; "
+                         f"vmctl migrate counter {B_ADDR} --max-downtime 1 >/tmp/cut.log 2>&1 & "
                          "echo $! >/tmp/cut.pid; i=0; "
                          "while ! grep -q '^round 1' /tmp/cut.log && [ $i -lt 1200 ]; do "
                          "usleep 100000; i=$((i+1)); kill -0 $(cat /tmp/cut.pid) || break; done; "
@@ -393,7 +410,8 @@ def engine_checks(s, p):
     def cancel():
         # Ctrl-C: SIGINT to a sender stopped after its first round.
         free_b = free_kib(b)
-        st, out = run(a, f"vmctl migrate counter {B_ADDR} >/tmp/cancel.log 2>&1 & "
+        st, out = run(a, ": >/tmp/cancel.log; "
+                         f"vmctl migrate counter {B_ADDR} --max-downtime 1 >/tmp/cancel.log 2>&1 & "
                          "p=$!; i=0; "
                          "while ! grep -q '^round 1' /tmp/cancel.log && [ $i -lt 1200 ]; do "
                          "usleep 100000; i=$((i+1)); kill -0 $p || break; done; "
@@ -416,6 +434,7 @@ def engine_checks(s, p):
     s.check("cancel_guest_runs_on_target_frees", cancel)
 
     def pools_back():
+        set_hot(a, False)
         run(a, "vmctl destroy counter", 60)
         deadline = time.monotonic() + 30
         while True:
