@@ -66,6 +66,7 @@ extern const struct vmctl_cmd vmctl_console_cmds[];
 extern const struct vmctl_cmd vmctl_block_cmds[];
 extern const struct vmctl_cmd vmctl_net_cmds[];
 extern const struct vmctl_cmd vmctl_migrate_cmds[];   /* cmd_migrate.c */
+extern const struct vmctl_cmd vmctl_save_cmds[];     /* cmd_save.c */
 
 /* Returns the command called name, or NULL. */
 const struct vmctl_cmd *vmctl_find_cmd(const char *name);

@@ -18,6 +18,7 @@ Suite *domain_suite(void);
 Suite *libdom_suite(void);
 Suite *vbd_suite(void);
 Suite *migrate_suite(void);
+Suite *mig_suite(void);
 
 /*
  * Add test tf to tc unless `device` exists on this machine (a booted Keel
