@@ -339,6 +339,10 @@ struct vmctl_vbd_row {
 	long long sectors, requests, errors;
 };
 
+/* The vbd devids of domid (backend or frontend directory), sorted; how
+ * many, at most max. */
+size_t vmctl_vbd_ids(struct keel_store *st, uint16_t domid, uint32_t *ids, size_t max);
+
 /* Reads one device's keys from both of its store directories. */
 void vmctl_vbd_row_read(struct keel_store *st, uint16_t domid, uint32_t devid,
 			struct vmctl_vbd_row *r);
