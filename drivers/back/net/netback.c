@@ -245,7 +245,8 @@ static const struct kb_ops net_ops = {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: keel-netback [--debug]\n"
-		   "Serves the vif devices of every guest (docs/network.md).\n");
+		   "Serves guests' network interfaces (vif) through taps in a "
+		   "bridge; see /usr/share/doc/keel/network.md.\n");
 }
 
 int main(int argc, char **argv)
