@@ -34,7 +34,8 @@ const struct vmctl_cmd vmctl_net_cmds[] = {
 	  "server and any source address passes), rate (RATE/s or RATE/s@INTERVAL,\n"
 	  "RATE with B, KB, MB, GB or b, Kb, Mb, Gb; the guest's sending rate).\n"
 	  "The interface gets the lowest free index; keel-netback makes its tap\n"
-	  "vif<domid>.<index> in the bridge.  Waits until the guest is connected.\n\n"
+	  "vif<domid>.<index> in the bridge (/usr/share/doc/keel/network.md).\n"
+	  "Waits until the guest is connected.\n\n"
 	  "  -w, --wait SECONDS  how long to wait for Connected (default 10; 0: do\n"
 	  "                      not wait); exit status 1 if it is not connected\n",
 	  cmd_network_attach },
@@ -53,8 +54,8 @@ const struct vmctl_cmd vmctl_net_cmds[] = {
 	  "the guest sent (tx) and received (rx) through keel-netback, and the\n"
 	  "frames dropped, with the reasons that have counts (mac-spoof,\n"
 	  "ip-spoof, arp-spoof, ethertype, bad-request, too-many-slots,\n"
-	  "grant-copy, tap-write, rx-no-buffer, rx-too-big, rx-grant-copy;\n"
-	  "docs/network.md).  Counters are updated once a second.\n\n"
+	  "grant-copy, tap-write, rx-no-buffer, rx-too-big, rx-grant-copy:\n"
+	  "/usr/share/doc/keel/network.md).  Counters are updated once a second.\n\n"
 	  "  -j, --json   a JSON array instead (every counter and reason)\n",
 	  cmd_network_list },
 	{ NULL, NULL, NULL, NULL, NULL },
