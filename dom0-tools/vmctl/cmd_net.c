@@ -54,7 +54,7 @@ const struct vmctl_cmd vmctl_net_cmds[] = {
 	  "the guest sent (tx) and received (rx) through keel-netback, and the\n"
 	  "frames dropped, with the reasons that have counts (mac-spoof,\n"
 	  "ip-spoof, arp-spoof, ethertype, bad-request, too-many-slots,\n"
-	  "grant-copy, tap-write, rx-no-buffer, rx-too-big, rx-grant-copy:\n"
+	  "grant-copy, tap-write, rx-no-buffer, rx-too-big, rx-grant-copy;\n"
 	  "/usr/share/doc/keel/network.md).  Counters are updated once a second.\n\n"
 	  "  -j, --json   a JSON array instead (every counter and reason)\n",
 	  cmd_network_list },

@@ -66,6 +66,7 @@ extern const struct vmctl_cmd vmctl_console_cmds[];
 extern const struct vmctl_cmd vmctl_block_cmds[];
 extern const struct vmctl_cmd vmctl_net_cmds[];
 extern const struct vmctl_cmd vmctl_migrate_cmds[];   /* cmd_migrate.c */
+extern const struct vmctl_cmd vmctl_save_cmds[];     /* cmd_save.c */
 
 /* Returns the command called name, or NULL. */
 const struct vmctl_cmd *vmctl_find_cmd(const char *name);
@@ -123,10 +124,22 @@ void vmctl_info_print(FILE *out, const struct vmctl_info *in);
  */
 int vmctl_info_json(const struct vmctl_info *in, char **json);
 
+/* `vmctl hv-stats`: sort the hold statistics longest first, print them
+ * as a table ending with "longest hold: ..." or as JSON (0 or -ENOMEM,
+ * a malloc'd string in *json). */
+void vmctl_hold_sort(struct keel_hold_stat *st, size_t n);
+void vmctl_hold_print(FILE *out, const struct keel_hold_stat *st, size_t n);
+int vmctl_hold_json(const struct keel_hold_stat *st, size_t n, char **json);
+
 /* ---- cmd_host.c: option parsing, exposed for unit tests ---- */
 
 struct vmctl_info_opts {
 	int json;
+};
+
+struct vmctl_hv_stats_opts {
+	int json;
+	int reset;           /* --reset: clear the figures once read */
 };
 
 struct vmctl_dmesg_opts {
@@ -138,6 +151,8 @@ int vmctl_info_parse(struct vmctl *v, int argc, char **argv,
 		     struct vmctl_info_opts *o);
 int vmctl_dmesg_parse(struct vmctl *v, int argc, char **argv,
 		      struct vmctl_dmesg_opts *o);
+int vmctl_hv_stats_parse(struct vmctl *v, int argc, char **argv,
+			 struct vmctl_hv_stats_opts *o);
 
 /* Where `dmesg -c` keeps its cursor; $VMCTL_STATE_DIR overrides /run/vmctl. */
 #define VMCTL_STATE_DIR "/run/vmctl"
@@ -323,6 +338,10 @@ struct vmctl_vbd_row {
 	char error[256];                /* the backend's hotplug-error */
 	long long sectors, requests, errors;
 };
+
+/* The vbd devids of domid (backend or frontend directory), sorted; how
+ * many, at most max. */
+size_t vmctl_vbd_ids(struct keel_store *st, uint16_t domid, uint32_t *ids, size_t max);
 
 /* Reads one device's keys from both of its store directories. */
 void vmctl_vbd_row_read(struct keel_store *st, uint16_t domid, uint32_t devid,

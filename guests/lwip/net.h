@@ -33,6 +33,8 @@ void net_wait(uint64_t deadline_ns);
 /* Run netfront and lwIP's timers without sleeping. */
 void net_poll(void);
 struct netif *net_netif(void);
+/* Time spent asleep in net_wait since boot (idle: nothing to do). */
+uint64_t net_idle_ns(void);
 /* The address as text ("169.254.77.11"; "0.0.0.0" before one is set). */
 const char *net_addr_str(void);
 /* Print netfront's counters ("net: eth0 rx P packets B bytes, ..."). */

@@ -245,8 +245,8 @@ static const struct kb_ops net_ops = {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: keel-netback [--debug]\n"
-		   "Serves guests' network interfaces (vif) through taps in a "
-		   "bridge; see /usr/share/doc/keel/network.md.\n");
+		   "Serves the vif devices of every guest; see\n"
+		   "/usr/share/doc/keel/network.md.\n");
 }
 
 int main(int argc, char **argv)

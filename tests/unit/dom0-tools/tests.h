@@ -19,6 +19,7 @@ Suite *libdom_suite(void);
 Suite *vbd_suite(void);
 Suite *vif_suite(void);
 Suite *migrate_suite(void);
+Suite *mig_suite(void);
 
 /*
  * Add test tf to tc unless `device` exists on this machine (a booted Keel
