@@ -34,8 +34,7 @@ const struct vmctl_cmd vmctl_net_cmds[] = {
 	  "server and any source address passes), rate (RATE/s or RATE/s@INTERVAL,\n"
 	  "RATE with B, KB, MB, GB or b, Kb, Mb, Gb; the guest's sending rate).\n"
 	  "The interface gets the lowest free index; keel-netback makes its tap\n"
-	  "vif<domid>.<index> in the bridge (/usr/share/doc/keel/network.md).\n"
-	  "Waits until the guest is connected.\n\n"
+	  "vif<domid>.<index> in the bridge.  Waits until the guest is connected.\n\n"
 	  "  -w, --wait SECONDS  how long to wait for Connected (default 10; 0: do\n"
 	  "                      not wait); exit status 1 if it is not connected\n",
 	  cmd_network_attach },
