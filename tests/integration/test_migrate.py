@@ -15,6 +15,13 @@ keel.noguest); guests/counter.cfg runs the `counter` guest, which prints
   the guest rewrites its memory as fast as it can (its data/hot key)
   shows rounds with dirty pages and says how it ended; after the last destroy
   the pool's free memory is what it was before the first create.
+Devices (docs/migration.md, "Devices"): the `disk` guest rewriting its
+disk pass after pass (with a vif) is saved mid-loop and restored: its
+blkfront reconnects, the loop goes on to its end, a new guest then reads
+back the last pass (no acknowledged write lost), and the restored disk and
+vif backend directories hold what was saved; the `httpd` guest, saved and
+restored, answers ping and HTTP again and its log shows the gratuitous
+ARP; a live save while dom0 pings it, restored, answers again.
 Every wait is a bounded poll of a condition.
 """
 import json
@@ -234,6 +241,118 @@ def main():
                        lambda: free_bytes() == state["free0"], 30)
             return True, ""
         b.check("pool_figure_back_after_destroy", pool_back)
+
+        # ---- devices: a disk and a vif move with the guest --------------
+        def glog(name):
+            st, out = b.run(f"tr -d '\\r' < /var/log/keel/console/{name}.log", 30)
+            return out
+
+        def make_cfg(name, prog, cmdline, extra):
+            ok(f"sed -e 's/^name = .*/name = \"{name}\"/' "
+               f"-e 's/^cmdline = .*/cmdline = \"{cmdline}\"/' "
+               f"-e '/^disk = /d' -e '/^vif = /d' guests/{prog}.cfg > /tmp/{name}.cfg && "
+               f"printf '%s\\n' {extra} >> /tmp/{name}.cfg && "
+               f"rm -f /var/log/keel/console/{name}.log")
+
+        img = "/var/lib/keel/disks/mig.img"
+
+        def disk_moves():
+            # the disk guest rewrites 4096 sectors pass after pass (write +
+            # flush per chunk of 64, each acknowledged chunk logged); a
+            # vif rides along (its backend directory must come back)
+            ok(f"mkdir -p /var/lib/keel/disks && rm -f {img} && vmctl disk-create {img} 16M")
+            make_cfg("dm", "disk", "loop 0 4096 7 12 64",
+                     f"'disk = [ \"target={img}, vdev=xvda, access=rw\" ]' "
+                     "'vif = [ \"bridge=keelbr0, ip=169.254.77.21\" ]'")
+            ok("vmctl create /tmp/dm.cfg", 120)
+            wait_until("dm: pass 2 acknowledged",
+                       lambda: re.search(r"loop acked up to sector \d+ pass 2", glog("dm")))
+            old = domid_of("dm")
+            mac = ok(f"xenstore-read /local/domain/0/backend/vif/{old}/0/mac").strip()
+            st, out = b.run("vmctl save dm /root/dm.sav", 180)
+            if st != 0:
+                return False, f"save: status {st}: {out[-300:]!r}"
+            st, out = b.run("vmctl restore /root/dm.sav", 180)
+            if st != 0:
+                return False, f"restore: status {st}: {out[-300:]!r}"
+            new = domid_of("dm")
+            state["dm"] = new
+            wait_until("dm: loop done or failed",
+                       lambda: re.search(r"disk: loop (done|FAILED)", glog("dm")), 240)
+            t = glog("dm")
+            after = t.split("resume: restored", 1)[-1]
+            be = f"/local/domain/0/backend/vbd/{new}/51712"
+            params = ok(f"xenstore-read {be}/params").strip()
+            mac2 = ok(f"xenstore-read /local/domain/0/backend/vif/{new}/0/mac").strip()
+            bstate = ok(f"xenstore-read {be}/state").strip()
+            return ("resume: restored" in t and "disk: loop done" in t and
+                    "FAILED" not in t and
+                    "blkfront: xvda: resumed" in after and
+                    re.search(r"blkfront: xvda: connected", after) is not None and
+                    re.search(r"loop acked up to sector \d+ pass", after) is not None and
+                    params == img and mac2 == mac and bstate == "4"), \
+                f"ids {old}->{new}, params {params!r}, mac {mac!r}->{mac2!r}, " \
+                f"backend state {bstate!r}; log tail {t[-600:]!r}"
+        b.check("disk_and_vif_move_writes_go_on_across_restore", disk_moves)
+
+        def disk_holds():
+            # every acknowledged write is on the disk: the last pass's
+            # pattern (seed 7) reads back in a new guest
+            ok("vmctl destroy dm", 60)
+            wait_until("dm gone", lambda: "dm" not in names(), 30)
+            make_cfg("dv", "disk", "verify 0 4096 7",
+                     f"'disk = [ \"target={img}, vdev=xvda, access=ro\" ]'")
+            ok("vmctl create /tmp/dv.cfg", 120)
+            wait_until("dv: verify result",
+                       lambda: re.search(r"disk: verify (ok|FAILED)", glog("dv")), 120)
+            t = glog("dv")
+            ok("vmctl destroy dv", 60)
+            return "disk: verify ok 4096 sectors" in t, t[-300:]
+        b.check("no_acknowledged_write_lost", disk_holds)
+
+        web_ip = "169.254.77.11"
+
+        def ping_ok(n=3):
+            st, out = b.run(f"ping -c {n} -W 2 {web_ip}", n * 3 + 20)
+            m = re.search(r"(\d+) packets received", out)
+            return m is not None and int(m.group(1)) > 0, out[-200:]
+
+        def web_moves():
+            make_cfg("web", "httpd", f"ip={web_ip}",
+                     f"'vif = [ \"bridge=keelbr0, ip={web_ip}\" ]'")
+            ok("vmctl create /tmp/web.cfg", 120)
+            wait_until("web: eth0 up", lambda: "net: eth0 up" in glog("web"))
+            wait_until("web answers pings", lambda: ping_ok(1)[0])
+            st, out = b.run("vmctl save web /root/web.sav", 180)
+            if st != 0:
+                return False, f"save: status {st}: {out[-300:]!r}"
+            st, out = b.run("vmctl restore /root/web.sav", 180)
+            if st != 0:
+                return False, f"restore: status {st}: {out[-300:]!r}"
+            wait_until("web answers pings after restore", lambda: ping_ok(1)[0])
+            page = ok(f"wget -q -O - http://{web_ip}/", 60)
+            after = glog("web").split("resume: restored", 1)[-1]
+            return ("web" in page and "netfront: vif0: resumed" in after and
+                    "net: eth0 gratuitous ARP" in after), \
+                f"page {page[:120]!r}; log after resume {after[-500:]!r}"
+        b.check("httpd_after_restore_answers_ping_and_http_gratuitous_arp", web_moves)
+
+        def web_live():
+            # dom0 pings it all through a live save; restored, it answers
+            ok(f"rm -f /tmp/ping.out; (ping -i 0.2 -c 150 -W 1 {web_ip} > /tmp/ping.out 2>&1 &)")
+            st, out = b.run("vmctl save web /root/web-live.sav --live", 240)
+            if st != 0:
+                return False, f"live save: status {st}: {out[-300:]!r}"
+            before = ok("grep -c 'bytes from' /tmp/ping.out || true").strip()
+            st, out = b.run("vmctl restore /root/web-live.sav", 180)
+            if st != 0:
+                return False, f"restore: status {st}: {out[-300:]!r}"
+            wait_until("web answers pings after the live restore", lambda: ping_ok(1)[0])
+            page = ok(f"wget -q -O - http://{web_ip}/", 60)
+            ok("vmctl destroy web", 60)
+            return (int(before or 0) > 0 and "web" in page), \
+                f"{before} replies during the save; page {page[:120]!r}"
+        b.check("httpd_live_save_while_pinged", web_live)
     except QemuError as e:
         s.verdict(False, "migrate_boot", str(e), vm)
     finally:
