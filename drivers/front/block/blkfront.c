@@ -724,10 +724,14 @@ static int find_paths(struct blkfront *bf, unsigned int devid)
  */
 static void blkfront_resume_one(struct blkfront *bf)
 {
+	char old_be[BF_PATH_MAX];
 	int rc;
 
-	xb_unwatch_states(&bf->watch, bf->be_path, bf->fe_path);
+	/* The frontend watch has moved with the home (xs_resume): it is
+	 * dropped at its new path, the backend's at the old one. */
+	gk_strlcpy(old_be, bf->be_path, sizeof(old_be));
 	rc = find_paths(bf, bf->info.devid);
+	xb_unwatch_states(&bf->watch, old_be, bf->fe_path);
 	if (rc < 0) {
 		mark_broken(bf, "not found again after resume, error", rc);
 		return;

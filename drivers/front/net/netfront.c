@@ -637,13 +637,14 @@ static void netfront_resume_one(struct netfront *nf)
 	char rel[48];
 	int rc;
 
-	xb_unwatch_states(&nf->watch, nf->be_path, nf->fe_path);
 	if (nf->phase == NETFRONT_UP)
 		set_link(nf, 0);
+	/* The frontend watch has moved with the home (xs_resume): it is
+	 * dropped at its new path, the backend's at the old one. */
 	gk_snprintf(rel, sizeof(rel), "device/vif/%u", nf->handle);
-	if (xs_home_path(nf->fe_path, sizeof(nf->fe_path), rel) < 0)
-		rc = -KEEL_ENODEV;
-	else
+	rc = xs_home_path(nf->fe_path, sizeof(nf->fe_path), rel) < 0 ? -KEEL_ENODEV : 0;
+	xb_unwatch_states(&nf->watch, nf->be_path, nf->fe_path);
+	if (rc == 0)
 		rc = read_backend(nf);
 	if (rc < 0) {
 		printk("netfront: %s: not found again after resume: error %d\n",
