@@ -362,6 +362,10 @@ def engine_checks(s, p):
         # target it cannot meet: the migration goes on for many rounds, so
         # the sender is still sending when it is stopped.
         set_hot(a, True)
+        # counter reads data/hot once a second: hot from the tick after next.
+        last = counts(a)[-1]
+        if wait_count(a, last + 1, 30) is None:
+            return False, f"counter stopped on A at {last}"
         # The sender is stopped (SIGSTOP) once its first round is out, the
         # receiver killed, then the sender resumed into the dead link.
         st, out = run(a, ": >/tmp/cut.log; "
