@@ -8,6 +8,8 @@
 #   make bench   run the benchmarks (docs/benchmarks.md)
 #   make fuzz    long fuzzing (FUZZ_SECONDS per harness, default 600): the
 #                store's and the hypercalls' (docs/testing.md)
+#   make fuzz-qemu  the fuzz guest in QEMU: FUZZ_QEMU_COUNT hypercalls
+#                (default 10^6; FUZZ_SEED=N replays a run)
 #
 # Each component builds in its own directory's Makefile into $(BUILD); this
 # file only orders them.  Packages come from mk/deps.sh.
@@ -22,7 +24,7 @@ export PUBINC
 ISO := $(BUILD)/keel.iso
 
 .PHONY: all deps hypervisor dom0-tools xenstore guests dom0-kernel initramfs iso \
-        run run-pair console-b check unit-check integration-check bench fuzz clean help
+        run run-pair console-b check unit-check integration-check bench fuzz fuzz-qemu clean help
 
 all: iso
 
@@ -101,6 +103,15 @@ bench: all
 fuzz: deps
 	$(MAKE) -C xenstore fuzz
 	$(MAKE) -C tests/system/hvfuzz fuzz
+
+# The in-QEMU fuzz run (tests/integration/test_fuzz.py) with more calls:
+# 10^6 by default, about half an hour under TCG; FUZZ_SEED=N replays one.
+FUZZ_QEMU_COUNT ?= 1000000
+FUZZ_SEED ?= 0
+fuzz-qemu: all
+	cd tests/integration && KEEL_FUZZ_COUNT=$(FUZZ_QEMU_COUNT) \
+		KEEL_FUZZ_SEED=$(FUZZ_SEED) BUILD=$(BUILD) \
+		timeout 7200 python3 test_fuzz.py
 
 # Keeps dom0's data disk (guest images live on it): rm it yourself.
 clean:

@@ -12,6 +12,7 @@
 #define KEELCTL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -97,6 +98,25 @@ int keel_ctl_version_info(struct keel_ctl *h, struct keel_version_info *info);
 
 /* Fills *info (KEEL_SYSCTL_PHYSINFO); returns 0 or -errno. */
 int keel_ctl_physinfo(struct keel_ctl *h, struct keel_physinfo *info);
+
+/* Fills *pc with the hypervisor's exit and hypercall counters
+ * (KEEL_SYSCTL_PERFC); returns 0 or -errno. */
+int keel_ctl_perfc(struct keel_ctl *h, struct keel_perfc *pc);
+
+/*
+ * How long hypercalls held a pCPU (KEEL_SYSCTL_HOLD_STATS): fills out with
+ * up to max entries (1 .. KEEL_HOLD_MAX_ENTRIES), one per (hypercall,
+ * sub-op) called since boot or the last reset; with reset the hypervisor
+ * clears its figures once read.  Returns the number of entries or -errno.
+ */
+int keel_ctl_hold_stats(struct keel_ctl *h, struct keel_hold_stat *out,
+			size_t max, bool reset);
+
+/* The name of hypercall nr ("memory_op") and of its sub-op
+ * ("populate_physmap"; "op N" for one it does not know: buf). */
+const char *keel_hypercall_name(unsigned nr);
+const char *keel_hypercall_subop_name(unsigned nr, unsigned subop,
+				      char *buf, size_t len);
 
 /*
  * Reads up to len (1 .. KEEL_CONSOLE_READ_MAX) bytes of the hypervisor log

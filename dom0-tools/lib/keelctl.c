@@ -212,6 +212,107 @@ int keel_ctl_physinfo(struct keel_ctl *h, struct keel_physinfo *info)
 	return rc < 0 ? (int)rc : 0;
 }
 
+int keel_ctl_perfc(struct keel_ctl *h, struct keel_perfc *pc)
+{
+	struct keel_hc_arg a[] = {
+		KEEL_HC_SCALAR(KEEL_SYSCTL_PERFC),
+		KEEL_HC_BUF(pc, sizeof(*pc)),
+		KEEL_HC_SCALAR(sizeof(*pc)),
+	};
+	int64_t rc;
+
+	memset(pc, 0, sizeof(*pc));
+	rc = keel_ctl_hypercall(h, KEEL_HC_sysctl, a, 3);
+	return rc < 0 ? (int)rc : 0;
+}
+
+int keel_ctl_hold_stats(struct keel_ctl *h, struct keel_hold_stat *out,
+			size_t max, bool reset)
+{
+	struct keel_hc_arg a[4];
+	int64_t rc;
+
+	if (!out || max == 0 || max > KEEL_HOLD_MAX_ENTRIES)
+		return -EINVAL;
+	memset(out, 0, max * sizeof(*out));
+	a[0] = KEEL_HC_SCALAR(KEEL_SYSCTL_HOLD_STATS);
+	a[1] = KEEL_HC_BUF(out, (uint32_t)(max * sizeof(*out)));
+	a[2] = KEEL_HC_SCALAR(max * sizeof(*out));
+	a[3] = KEEL_HC_SCALAR(reset ? KEEL_HOLD_RESET : 0);
+	rc = keel_ctl_hypercall(h, KEEL_HC_sysctl, a, 4);
+	if (rc < 0)
+		return (int)rc;
+	if ((uint64_t)rc > max)
+		return -EIO;   /* a hypervisor bug; never trust a count */
+	return (int)rc;
+}
+
+const char *keel_hypercall_name(unsigned nr)
+{
+	static const char *const names[KEEL_HC_MAX] = {
+		[KEEL_HC_version] = "version",
+		[KEEL_HC_sysctl] = "sysctl",
+		[KEEL_HC_domctl] = "domctl",
+		[KEEL_HC_memory_op] = "memory_op",
+		[KEEL_HC_mmu_update] = "mmu_update",
+		[KEEL_HC_event_channel] = "event_channel",
+		[KEEL_HC_grant_table] = "grant_table",
+		[KEEL_HC_sched_op] = "sched_op",
+		[KEEL_HC_set_timer] = "set_timer",
+		[KEEL_HC_console_io] = "console_io",
+	};
+
+	return nr < KEEL_HC_MAX && names[nr] ? names[nr] : "unknown";
+}
+
+const char *keel_hypercall_subop_name(unsigned nr, unsigned subop,
+				      char *buf, size_t len)
+{
+	static const char *const sysctl[] = { "physinfo", "readconsole",
+					      "perfc", "hold_stats" };
+	static const char *const domctl[] = { NULL, "create", "destroy",
+		"pause", "unpause", "getinfo", "getinfo_next", "set_max_mem",
+		"set_vcpu_context", "sched_credit", "logdirty", "memlist",
+		"get_vcpu_state", "set_vcpu_state", "get_dom_state",
+		"set_dom_state", "get_evtchn", "set_evtchn", "resume" };
+	static const char *const memop[] = { NULL, "populate_physmap",
+		"decrease_reservation", "current_reservation",
+		"maximum_reservation", "set_shared_info" };
+	static const char *const evtchn[] = { NULL, "alloc_unbound",
+		"bind_interdomain", "bind_virq", "close", "send", "status",
+		"unmask", "set_upcall_vector" };
+	static const char *const gnttab[] = { NULL, "setup_table",
+		"map_grant_ref", "unmap_grant_ref", "copy" };
+	static const char *const sched[] = { "yield", "block", "shutdown" };
+	static const struct {
+		unsigned nr;
+		const char *const *names;
+		size_t n;
+	} tables[] = {
+		{ KEEL_HC_sysctl, sysctl, sizeof(sysctl) / sizeof(sysctl[0]) },
+		{ KEEL_HC_domctl, domctl, sizeof(domctl) / sizeof(domctl[0]) },
+		{ KEEL_HC_memory_op, memop, sizeof(memop) / sizeof(memop[0]) },
+		{ KEEL_HC_event_channel, evtchn,
+		  sizeof(evtchn) / sizeof(evtchn[0]) },
+		{ KEEL_HC_grant_table, gnttab,
+		  sizeof(gnttab) / sizeof(gnttab[0]) },
+		{ KEEL_HC_sched_op, sched, sizeof(sched) / sizeof(sched[0]) },
+	};
+
+	/* mmu_update and set_timer have no sub-op (counted under 0). */
+	if ((nr == KEEL_HC_mmu_update || nr == KEEL_HC_set_timer) && subop == 0)
+		return "-";
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (tables[i].nr == nr && subop < tables[i].n &&
+		    tables[i].names[subop])
+			return tables[i].names[subop];
+	if (subop >= KEEL_HOLD_SUBOP_OTHER)
+		snprintf(buf, len, "op>=%u", (unsigned)KEEL_HOLD_SUBOP_OTHER);
+	else
+		snprintf(buf, len, "op %u", subop);
+	return buf;
+}
+
 int keel_ctl_read_console(struct keel_ctl *h, struct keel_console_cursor *cursor,
 			  char *buf, size_t len)
 {

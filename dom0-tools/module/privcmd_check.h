@@ -79,7 +79,9 @@ static inline int keel_privcmd_abi_of(uint64_t op, uint64_t sub,
 			keel_privcmd_abi_buf(abi, 1, 2, none, 0);
 		break;
 	case KEEL_HC_sysctl:
-		if (sub == KEEL_SYSCTL_PHYSINFO) {
+		if (sub == KEEL_SYSCTL_PHYSINFO || sub == KEEL_SYSCTL_PERFC) {
+			keel_privcmd_abi_buf(abi, 1, 2, none, 0);
+		} else if (sub == KEEL_SYSCTL_HOLD_STATS) {
 			keel_privcmd_abi_buf(abi, 1, 2, none, 0);
 		} else if (sub == KEEL_SYSCTL_READCONSOLE) {
 			keel_privcmd_abi_buf(abi, 1, 2, none, 0);

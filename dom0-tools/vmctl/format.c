@@ -134,3 +134,95 @@ out_free_gen:
 	yajl_gen_free(g);
 	return rc;
 }
+
+/* Longest hold first; ties by hypercall, then sub-op. */
+static int hold_cmp(const void *a, const void *b)
+{
+	const struct keel_hold_stat *x = a, *y = b;
+
+	if (x->max_ns != y->max_ns)
+		return x->max_ns < y->max_ns ? 1 : -1;
+	if (x->hypercall != y->hypercall)
+		return x->hypercall < y->hypercall ? -1 : 1;
+	return x->subop < y->subop ? -1 : x->subop > y->subop;
+}
+
+void vmctl_hold_sort(struct keel_hold_stat *st, size_t n)
+{
+	qsort(st, n, sizeof(*st), hold_cmp);
+}
+
+void vmctl_hold_print(FILE *out, const struct keel_hold_stat *st, size_t n)
+{
+	char sub[32];
+
+	fprintf(out, "%-14s %-22s %10s %10s %10s %7s %7s %s\n", "HYPERCALL",
+		"SUB-OP", "CALLS", "MAX(us)", "TOTAL(ms)", ">1ms", ">10ms",
+		"MAX BY");
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%-14s %-22s %10" PRIu64 " %10.1f %10.1f %7" PRIu64
+			" %7" PRIu64 " dom%u\n",
+			keel_hypercall_name(st[i].hypercall),
+			keel_hypercall_subop_name(st[i].hypercall, st[i].subop,
+						  sub, sizeof(sub)),
+			st[i].count, st[i].max_ns / 1e3, st[i].total_ns / 1e6,
+			st[i].over_1ms, st[i].over_10ms, st[i].max_domid);
+	if (!n) {
+		fprintf(out, "longest hold: none recorded\n");
+		return;
+	}
+	fprintf(out, "longest hold: %.1f us (%s %s, dom%u)\n",
+		st[0].max_ns / 1e3, keel_hypercall_name(st[0].hypercall),
+		keel_hypercall_subop_name(st[0].hypercall, st[0].subop, sub,
+					  sizeof(sub)),
+		st[0].max_domid);
+}
+
+int vmctl_hold_json(const struct keel_hold_stat *st, size_t n, char **json)
+{
+	const unsigned char *buf;
+	char sub[32];
+	size_t len;
+	yajl_gen g;
+	int rc = -ENOMEM;
+
+	*json = NULL;
+	g = yajl_gen_alloc(NULL);
+	if (!g)
+		return -ENOMEM;
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	if (yajl_gen_map_open(g) != yajl_gen_status_ok ||
+	    gen_num(g, "longest_hold_ns", n ? st[0].max_ns : 0) ||
+	    yajl_gen_string(g, (const unsigned char *)"holds", 5) !=
+		    yajl_gen_status_ok ||
+	    yajl_gen_array_open(g) != yajl_gen_status_ok)
+		goto out_free_gen;
+	for (size_t i = 0; i < n; i++) {
+		if (yajl_gen_map_open(g) != yajl_gen_status_ok ||
+		    gen_str(g, "hypercall", keel_hypercall_name(st[i].hypercall)) ||
+		    gen_num(g, "hypercall_nr", st[i].hypercall) ||
+		    gen_str(g, "subop", keel_hypercall_subop_name(
+				    st[i].hypercall, st[i].subop, sub, sizeof(sub))) ||
+		    gen_num(g, "subop_nr", st[i].subop) ||
+		    gen_num(g, "calls", st[i].count) ||
+		    gen_num(g, "max_ns", st[i].max_ns) ||
+		    gen_num(g, "total_ns", st[i].total_ns) ||
+		    gen_num(g, "max_domid", st[i].max_domid) ||
+		    gen_num(g, "over_1ms", st[i].over_1ms) ||
+		    gen_num(g, "over_10ms", st[i].over_10ms) ||
+		    yajl_gen_map_close(g) != yajl_gen_status_ok)
+			goto out_free_gen;
+	}
+	if (yajl_gen_array_close(g) != yajl_gen_status_ok ||
+	    yajl_gen_map_close(g) != yajl_gen_status_ok ||
+	    yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+		goto out_free_gen;
+	*json = strndup((const char *)buf, len);
+	if (*json)
+		rc = 0;
+
+out_free_gen:
+	yajl_gen_free(g);
+	return rc;
+}

@@ -124,10 +124,22 @@ void vmctl_info_print(FILE *out, const struct vmctl_info *in);
  */
 int vmctl_info_json(const struct vmctl_info *in, char **json);
 
+/* `vmctl hv-stats`: sort the hold statistics longest first, print them
+ * as a table ending with "longest hold: ..." or as JSON (0 or -ENOMEM,
+ * a malloc'd string in *json). */
+void vmctl_hold_sort(struct keel_hold_stat *st, size_t n);
+void vmctl_hold_print(FILE *out, const struct keel_hold_stat *st, size_t n);
+int vmctl_hold_json(const struct keel_hold_stat *st, size_t n, char **json);
+
 /* ---- cmd_host.c: option parsing, exposed for unit tests ---- */
 
 struct vmctl_info_opts {
 	int json;
+};
+
+struct vmctl_hv_stats_opts {
+	int json;
+	int reset;           /* --reset: clear the figures once read */
 };
 
 struct vmctl_dmesg_opts {
@@ -139,6 +151,8 @@ int vmctl_info_parse(struct vmctl *v, int argc, char **argv,
 		     struct vmctl_info_opts *o);
 int vmctl_dmesg_parse(struct vmctl *v, int argc, char **argv,
 		      struct vmctl_dmesg_opts *o);
+int vmctl_hv_stats_parse(struct vmctl *v, int argc, char **argv,
+			 struct vmctl_hv_stats_opts *o);
 
 /* Where `dmesg -c` keeps its cursor; $VMCTL_STATE_DIR overrides /run/vmctl. */
 #define VMCTL_STATE_DIR "/run/vmctl"
@@ -372,9 +386,13 @@ struct vmctl_vif_row {
 /* Parses keel-netback's keel-stats ("tx-packets=N ... drop-R=N ...")
  * into r; 0 or -EINVAL. */
 int vmctl_net_stats_parse(const char *s, struct vmctl_vif_row *r);
+/* Reads one vif's keys from both of its store directories (a missing key
+ * leaves its field empty or -1). */
 void vmctl_vif_row_read(struct keel_store *st, uint16_t domid, uint32_t devid,
 			struct vmctl_vif_row *r);
+/* Prints the `vmctl network-list` table. */
 void vmctl_network_list_print(FILE *out, const struct vmctl_vif_row *rows, size_t n);
+/* The `vmctl network-list --json` array; 0 and a malloc'd string, or -ENOMEM. */
 int vmctl_network_list_json(const struct vmctl_vif_row *rows, size_t n, char **json);
 
 #endif

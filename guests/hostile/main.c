@@ -17,7 +17,7 @@
 #define FAR_GPA      0x40000000ull      /* 1 GiB: far above any hostile RAM */
 #define FAR_GFN      (FAR_GPA >> KEEL_PAGE_SHIFT)
 #define LAPIC_GPA    0xfee00000ull
-#define MAX_EXTRA    4096
+#define MAX_EXTRA    KEEL_MEMOP_MAX_EXTENTS   /* one call */
 #define SPARSE_GFN   (1ull << 27)       /* 512 GiB: sparse pages from here */
 #define GIB_GFNS     (1ull << 18)       /* gfns per GiB */
 

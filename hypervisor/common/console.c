@@ -91,7 +91,7 @@ int console_parse_sinks(const char *s, unsigned *out)
 	return 0;
 }
 
-static void emit(const char *s, size_t n, bool to_com1)
+static void emit(const char *s, size_t n, bool to_com1, bool to_e9)
 {
 	for (size_t i = 0; i < n; i++) {
 		ring[ring_head++ & (RING_SIZE - 1)] = s[i];
@@ -100,12 +100,13 @@ static void emit(const char *s, size_t n, bool to_com1)
 				arch_com1_putc('\r');
 			arch_com1_putc(s[i]);
 		}
-		if (sinks & CONSOLE_SINK_E9)
+		if (to_e9 && (sinks & CONSOLE_SINK_E9))
 			arch_e9_putc(s[i]);
 	}
 }
 
-void vprintk(enum log_level lvl, const char *fmt, va_list ap)
+static void vprintk_to(enum log_level lvl, bool to_e9, const char *fmt,
+		       va_list ap)
 {
 	char line[LINE_MAX];
 	int n;
@@ -116,13 +117,27 @@ void vprintk(enum log_level lvl, const char *fmt, va_list ap)
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
 	if (panicking) {	/* the lock may be held by a stopped CPU */
-		emit(line, n, true);
+		emit(line, n, true, true);
 		return;
 	}
 	spin_lock(&console_lock);
-	emit(line, n, com1_ours && (sinks & CONSOLE_SINK_COM1));
+	emit(line, n, com1_ours && (sinks & CONSOLE_SINK_COM1), to_e9);
 	spin_unlock(&console_lock);
 	__atomic_store_n(&new_data, true, __ATOMIC_RELEASE);
+}
+
+void vprintk(enum log_level lvl, const char *fmt, va_list ap)
+{
+	vprintk_to(lvl, true, fmt, ap);
+}
+
+void printk_ring(enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk_to(lvl, false, fmt, ap);
+	va_end(ap);
 }
 
 bool console_take_new_data(void)
@@ -184,10 +199,10 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
-	emit(line, n, true);
-	emit("\n", 1, true);
+	emit(line, n, true, true);
+	emit("\n", 1, true, true);
 	arch_dump_stack();
-	emit("*** hypervisor stopped\n", 23, true);
+	emit("*** hypervisor stopped\n", 23, true, true);
 	arch_halt();
 }
 

@@ -513,6 +513,7 @@ long do_domctl_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
 	rc = copy_from_guest(v->domain, &op, args[0], sizeof(op));
 	if (rc)
 		return rc;
+	v->hold_subop = op.cmd;	/* hold statistics by command */
 	if (op.pad)
 		return -EINVAL;
 	switch (op.cmd) {

@@ -5,8 +5,10 @@
 #include <keel/console.h>
 #include <keel/domain.h>
 #include <keel/errno.h>
+#include <keel/hold.h>
 #include <keel/lib.h>
 #include <keel/mm.h>
+#include <keel/perfc.h>
 #include <public/sysctl.h>
 
 static long physinfo(struct vcpu *v, const uint64_t *args)
@@ -49,6 +51,32 @@ static long readconsole(struct vcpu *v, const uint64_t *args)
 	return rc ? rc : (long)n;
 }
 
+static long perfc(struct vcpu *v, const uint64_t *args)
+{
+	struct keel_perfc pc;
+
+	if (args[2] != sizeof(pc))
+		return -EINVAL;
+	perfc_read(&pc);
+	return copy_to_guest(v->domain, args[1], &pc, sizeof(pc));
+}
+
+static long hold_stats(struct vcpu *v, const uint64_t *args)
+{
+	static struct keel_hold_stat buf[KEEL_HOLD_MAX_ENTRIES]; /* dom0 only */
+	uint64_t size = args[2];
+	unsigned n;
+	long rc;
+
+	if (size == 0 || size % sizeof(buf[0]) || size > sizeof(buf) ||
+	    (args[3] & ~(uint64_t)KEEL_HOLD_RESET))
+		return -EINVAL;
+	n = hold_read(buf, (unsigned)(size / sizeof(buf[0])),
+		      args[3] & KEEL_HOLD_RESET);
+	rc = copy_to_guest(v->domain, args[1], buf, n * sizeof(buf[0]));
+	return rc ? rc : (long)n;
+}
+
 long do_sysctl_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
 {
 	if (!v->domain->privileged)
@@ -58,6 +86,10 @@ long do_sysctl_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
 		return physinfo(v, args);
 	case KEEL_SYSCTL_READCONSOLE:
 		return readconsole(v, args);
+	case KEEL_SYSCTL_PERFC:
+		return perfc(v, args);
+	case KEEL_SYSCTL_HOLD_STATS:
+		return hold_stats(v, args);
 	default:
 		return -ENOSYS;
 	}

@@ -43,6 +43,8 @@ struct vcpu {
 	uint64_t timer_deadline;            /* set_timer, ns; 0 = none */
 	uint64_t block_deadline;            /* block with timeout; 0 = none */
 	uint16_t virq_to_port[KEEL_NR_VIRQS];
+	uint64_t hold_subop;                /* the sub-op of its hypercall now
+					       (hypercall.c, hold statistics) */
 	struct sched_vcpu sched;
 	struct arch_vcpu arch;
 };

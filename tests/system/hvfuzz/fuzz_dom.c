@@ -41,6 +41,8 @@
 
 #include <setjmp.h>
 #include <keel/domain.h>
+#include <keel/domstate.h>
+#include <keel/logdirty.h>
 #include <keel/arch.h>
 #include <keel/errno.h>
 #include <keel/evtchn.h>
@@ -345,6 +347,31 @@ void arch_p2m_flush(struct domain *d)
 {
 }
 
+/* Log-dirty (logdirty.c): write-protect a present gfn, and undo it. */
+int p2m_logdirty_protect(struct domain *d, uint64_t gfn)
+{
+	int i;
+
+	need_lock(d);
+	i = find(d, gfn);
+	if (i < 0)
+		return -ENOENT;
+	p2m[i].writable = false;
+	return 0;
+}
+
+int p2m_logdirty_unprotect(struct domain *d, uint64_t gfn)
+{
+	int i;
+
+	need_lock(d);
+	i = find(d, gfn);
+	if (i < 0)
+		return -ENOENT;
+	p2m[i].writable = true;
+	return 0;
+}
+
 /* guest_copy.c's translation: dom0's RAM 1:1, a guest's through its p2m
  * with a page reference held while copying. */
 void *arch_guest_va_get(struct domain *d, uint64_t gpa, size_t len, bool write,
@@ -503,6 +530,48 @@ void arch_vcpu_set_entry(struct vcpu *v, uint64_t rip, uint64_t rbx)
 {
 }
 
+/* domstate.c's vCPU state: nothing to keep in the fake (a register file
+ * of zeros that any state loads into). */
+void arch_vcpu_get_state(struct vcpu *v, struct keel_vcpu_state *out)
+{
+	memset(out, 0, sizeof(*out));
+}
+
+int arch_vcpu_set_state(struct vcpu *v, const struct keel_vcpu_state *in)
+{
+	return 0;
+}
+
+void arch_vcpu_set_result(struct vcpu *v, uint64_t rax)
+{
+}
+
+static struct domain *guest(unsigned id);
+
+/* After the timer scan: no live guest vCPU has a one-shot timer or a
+ * block deadline that is due and still pending. */
+static void check_timers_fired(void)
+{
+	for (unsigned id = 1; id <= MAX_GUESTS + 1; id++) {
+		struct domain *d = guest(id);
+
+		if (!d || d->dying)
+			continue;
+		for (unsigned i = 0; i < d->nr_vcpus; i++) {
+			struct vcpu *v = d->vcpu[i];
+
+			CHECK(!v->timer_deadline || v->timer_deadline > clock_ns,
+			      "d%u v%u: timer due at %lu not fired (now %lu)",
+			      id, i, (unsigned long)v->timer_deadline,
+			      (unsigned long)clock_ns);
+			CHECK(!(v->pause_flags & VPF_blocked) ||
+			      !v->block_deadline ||
+			      v->block_deadline > clock_ns,
+			      "d%u v%u still blocked past its deadline", id, i);
+		}
+	}
+}
+
 /* One pass of schedule_loop() on pCPU cpu: due timers, then the pick,
  * charging what ran there since the last pass.  The time a vCPU "runs" is
  * the clock moving between passes. */
@@ -516,6 +585,7 @@ static void sched_pass(unsigned cpu)
 	cur_cpu = cpu;
 	this_cpu_clear_resched();
 	fuzz_run_timers(now_ns());
+	check_timers_fired();
 	prev_of[cpu] = sched_pick(cpu, now_ns(), prev_of[cpu], &until);
 	CHECK(prev_of[cpu] == picked[cpu], "pick not published");
 	cur_cpu = saved;

@@ -324,6 +324,16 @@ void printk(enum log_level lvl, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* console_io's lines (ring only, common/console.c). */
+void printk_ring(enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(lvl, fmt, ap);
+	va_end(ap);
+}
+
 uint64_t now_ns(void)
 {
 	return clock_ns;

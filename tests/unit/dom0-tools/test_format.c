@@ -162,6 +162,89 @@ START_TEST(text_report_without_build_id)
 }
 END_TEST
 
+static struct keel_hold_stat hold(uint16_t nr, uint16_t sub, uint64_t count,
+				  uint64_t max_ns, uint64_t total_ns, uint16_t dom)
+{
+	struct keel_hold_stat h = { nr, sub, dom, 0, count, max_ns, total_ns,
+				    max_ns > 1000000, max_ns > 10000000 };
+
+	return h;
+}
+
+/* hv-stats: longest first, named, and the last line names the longest. */
+START_TEST(hold_text_sorted_longest_first)
+{
+	struct keel_hold_stat st[3] = {
+		hold(KEEL_HC_sched_op, 1, 10, 2000, 5000, 3),
+		hold(KEEL_HC_memory_op, 1, 4, 812300, 2000000, 0),
+		hold(KEEL_HC_domctl, 2, 7, 45000, 90000, 0),
+	};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	char *a, *b, *c;
+
+	vmctl_hold_sort(st, 3);
+	ck_assert_uint_eq(st[0].hypercall, KEEL_HC_memory_op);
+	ck_assert_uint_eq(st[2].hypercall, KEEL_HC_sched_op);
+	vmctl_hold_print(f, st, 3);
+	fclose(f);
+	a = strstr(text, "memory_op      populate_physmap");
+	b = strstr(text, "domctl         destroy");
+	c = strstr(text, "sched_op       block");
+	ck_assert(a && b && c && a < b && b < c);
+	ck_assert_ptr_nonnull(strstr(a, "         4      812.3        2.0       0       0 dom0\n"));
+	ck_assert_ptr_nonnull(strstr(text,
+		"longest hold: 812.3 us (memory_op populate_physmap, dom0)\n"));
+	free(text);
+}
+END_TEST
+
+START_TEST(hold_text_empty_and_unknown_subop)
+{
+	struct keel_hold_stat st[1] = {
+		hold(KEEL_HC_event_channel, KEEL_HOLD_SUBOP_OTHER, 1, 5, 5, 2),
+	};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	vmctl_hold_print(f, st, 0);
+	vmctl_hold_print(f, st, 1);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "longest hold: none recorded\n"));
+	ck_assert_ptr_nonnull(strstr(text, "event_channel  op>=31"));
+	ck_assert_ptr_nonnull(strstr(text, "(event_channel op>=31, dom2)\n"));
+	free(text);
+}
+END_TEST
+
+START_TEST(hold_json_fields)
+{
+	struct keel_hold_stat st[2] = {
+		hold(KEEL_HC_memory_op, 1, 4, 812300, 2000000, 5),
+		hold(KEEL_HC_mmu_update, 0, 2, 100, 150, 0),
+	};
+	char *json = NULL;
+
+	ck_assert_int_eq(vmctl_hold_json(st, 2, &json), 0);
+	ck_assert_ptr_nonnull(strstr(json, "\"longest_hold_ns\": 812300"));
+	ck_assert_ptr_nonnull(strstr(json, "\"hypercall\": \"memory_op\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"subop\": \"populate_physmap\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"max_domid\": 5"));
+	ck_assert_ptr_nonnull(strstr(json, "\"subop\": \"-\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"calls\": 2"));
+	ck_assert_ptr_nonnull(strstr(json, "\"over_1ms\": 0"));
+	ck_assert_ptr_nonnull(strstr(json, "\"over_10ms\": 0"));
+	free(json);
+	ck_assert_int_eq(vmctl_hold_json(st, 0, &json), 0);
+	ck_assert_ptr_nonnull(strstr(json, "\"longest_hold_ns\": 0"));
+	ck_assert_ptr_nonnull(strstr(json, "\"holds\": ["));
+	ck_assert_ptr_null(strstr(json, "\"calls\""));
+	free(json);
+}
+END_TEST
+
 Suite *format_suite(void)
 {
 	Suite *s = suite_create("vmctl-format");
@@ -176,6 +259,9 @@ Suite *format_suite(void)
 	tcase_add_test(tc, json_has_every_key_in_bytes);
 	tcase_add_test(tc, text_report_lines);
 	tcase_add_test(tc, text_report_without_build_id);
+	tcase_add_test(tc, hold_text_sorted_longest_first);
+	tcase_add_test(tc, hold_text_empty_and_unknown_subop);
+	tcase_add_test(tc, hold_json_fields);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -103,6 +103,25 @@ START_TEST(scalar_where_abi_has_buffer_einval)
 }
 END_TEST
 
+/* KEEL_SYSCTL_PERFC: its counters buffer is a buffer, sized by arg 2. */
+START_TEST(perfc_buffer_checked)
+{
+	struct keel_ioctl_hypercall hc = req(KEEL_HC_sysctl);
+
+	hc.arg[0] = KEEL_SYSCTL_PERFC;
+	buf(&hc, 1, sizeof(struct keel_perfc));
+	hc.arg[2] = sizeof(struct keel_perfc);
+	ck_assert_int_eq(keel_privcmd_check(&hc), 0);
+	hc.arg[2] = sizeof(struct keel_perfc) + 1;   /* longer than the buffer */
+	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
+	hc = req(KEEL_HC_sysctl);
+	hc.arg[0] = KEEL_SYSCTL_PERFC;
+	hc.arg[1] = 0x1000;                         /* a pointer as a scalar */
+	hc.arg[2] = sizeof(struct keel_perfc);
+	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
+}
+END_TEST
+
 START_TEST(buffer_where_abi_has_scalar_einval)
 {
 	struct keel_ioctl_hypercall hc = req(KEEL_HC_memory_op);
@@ -179,6 +198,23 @@ START_TEST(size_argument_past_buffer_einval)
 	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
 	hc.arg[2] = 16;
 	ck_assert_int_eq(keel_privcmd_check(&hc), 0);
+}
+END_TEST
+
+/* hold_stats: arg1 is the buffer, arg2 its size, arg3 the flags (a scalar). */
+START_TEST(hold_stats_buffer_and_scalar_flags)
+{
+	struct keel_ioctl_hypercall hc = req(KEEL_HC_sysctl);
+
+	hc.arg[0] = KEEL_SYSCTL_HOLD_STATS;
+	buf(&hc, 1, 4 * sizeof(struct keel_hold_stat));
+	hc.arg[2] = 5 * sizeof(struct keel_hold_stat);
+	hc.arg[3] = KEEL_HOLD_RESET;
+	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
+	hc.arg[2] = 4 * sizeof(struct keel_hold_stat);
+	ck_assert_int_eq(keel_privcmd_check(&hc), 0);
+	buf(&hc, 3, 8);	/* the flags are no buffer */
+	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
 }
 END_TEST
 
@@ -344,6 +380,7 @@ Suite *module_suite(void)
 	tcase_add_test(tc, len_over_max_einval_in_any_slot);
 	tcase_add_test(tc, ioctl_layout);
 	tcase_add_test(tc, scalar_where_abi_has_buffer_einval);
+	tcase_add_test(tc, perfc_buffer_checked);
 	tcase_add_test(tc, buffer_where_abi_has_scalar_einval);
 	tcase_add_test(tc, domctl_scalar_struct_einval);
 	tcase_add_test(tc, domctl_buffer_ok);
@@ -351,6 +388,7 @@ Suite *module_suite(void)
 	tcase_add_test(tc, domctl_second_buffer_scalar_einval);
 	tcase_add_test(tc, size_argument_past_buffer_einval);
 	tcase_add_test(tc, fixed_size_buffer_too_short_einval);
+	tcase_add_test(tc, hold_stats_buffer_and_scalar_flags);
 	tcase_add_test(tc, batch_count_times_size_past_buffer_einval);
 	tcase_add_test(tc, unknown_op_scalars_pass);
 	tcase_add_test(tc, unknown_op_buffer_einval);

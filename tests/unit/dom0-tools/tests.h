@@ -17,6 +17,7 @@ Suite *elf_suite(void);
 Suite *domain_suite(void);
 Suite *libdom_suite(void);
 Suite *vbd_suite(void);
+Suite *vif_suite(void);
 Suite *migrate_suite(void);
 Suite *mig_suite(void);
 

@@ -241,6 +241,21 @@ START_TEST(e9_gets_raw_bytes)
 }
 END_TEST
 
+/* Guests' console_io lines: the ring, never the debug port (its cost per
+ * byte made one hypercall hold a pCPU for 80 ms under TCG). */
+START_TEST(printk_ring_skips_e9)
+{
+	uint64_t pos = ring_head();
+
+	console_set_sinks(CONSOLE_SINK_E9 | CONSOLE_SINK_COM1);
+	printk_ring(LOG_INFO, "(d%u) guest\n", 3);
+	ck_assert_str_eq(ring_since(pos), "(d3) guest\n");
+	ck_assert_uint_eq(ne9, 0);
+	printk_ring(LOG_DEBUG, "not at this level\n");
+	ck_assert_str_eq(ring_since(pos), "(d3) guest\n");
+}
+END_TEST
+
 START_TEST(no_sinks_only_ring)
 {
 	uint64_t pos = ring_head();
@@ -440,6 +455,7 @@ static Suite *console_suite(void)
 	tcase_add_test(pk, e9_gets_raw_bytes);
 	tcase_add_test(pk, no_sinks_only_ring);
 	tcase_add_test(pk, e9_only_sink);
+	tcase_add_test(pk, printk_ring_skips_e9);
 	tcase_add_test(pk, handover_stops_com1);
 	tcase_add_test(pk, reclaim_restores_com1);
 	tcase_add_test(pk, long_line_truncated);

@@ -58,6 +58,15 @@ void printk(enum log_level lvl, const char *fmt, ...)
 	va_end(ap);
 }
 
+void printk_ring(enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(lvl, fmt, ap);
+	va_end(ap);
+}
+
 /* --- helpers --- */
 
 static struct domain dom;

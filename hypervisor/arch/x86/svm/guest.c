@@ -242,6 +242,7 @@ static void guest_vmexit(struct vcpu *v)
 	uint64_t code = vmcb->ctrl.exitcode;
 	char why[96];
 
+	svm_count_exit(v);
 	vmcb->ctrl.eventinj = 0;
 	if (vmcb->ctrl.exitintinfo & EVENT_VALID)
 		vmcb->ctrl.eventinj = svm_reinject_info(vmcb->ctrl.exitintinfo);
