@@ -126,7 +126,8 @@ def main():
 
         def help_docs_exist():
             st, out = b.run("for c in $(vmctl --help | awk '/^  [a-z]/ {print $1}'); do "
-                            "vmctl help $c; done; vmctl --help; keel-blkback --help")
+                            "vmctl help $c; done; vmctl --help; keel-blkback --help; "
+                            "keel-netback --help")
             paths = sorted(set(re.findall(r"/usr/share/doc/keel/[A-Za-z0-9_.-]+\.md", out)))
             if not paths or re.search(r"(^|[ (])docs/\S+\.md", out, re.M):
                 return False, f"cited: {paths}; {out[-300:]!r}"

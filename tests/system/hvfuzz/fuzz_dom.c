@@ -347,31 +347,6 @@ void arch_p2m_flush(struct domain *d)
 {
 }
 
-/* Log-dirty (logdirty.c): write-protect a present gfn, and undo it. */
-int p2m_logdirty_protect(struct domain *d, uint64_t gfn)
-{
-	int i;
-
-	need_lock(d);
-	i = find(d, gfn);
-	if (i < 0)
-		return -ENOENT;
-	p2m[i].writable = false;
-	return 0;
-}
-
-int p2m_logdirty_unprotect(struct domain *d, uint64_t gfn)
-{
-	int i;
-
-	need_lock(d);
-	i = find(d, gfn);
-	if (i < 0)
-		return -ENOENT;
-	p2m[i].writable = true;
-	return 0;
-}
-
 /* guest_copy.c's translation: dom0's RAM 1:1, a guest's through its p2m
  * with a page reference held while copying. */
 void *arch_guest_va_get(struct domain *d, uint64_t gpa, size_t len, bool write,
@@ -527,22 +502,6 @@ int arch_vcpu_init(struct vcpu *v)
 }
 
 void arch_vcpu_set_entry(struct vcpu *v, uint64_t rip, uint64_t rbx)
-{
-}
-
-/* domstate.c's vCPU state: nothing to keep in the fake (a register file
- * of zeros that any state loads into). */
-void arch_vcpu_get_state(struct vcpu *v, struct keel_vcpu_state *out)
-{
-	memset(out, 0, sizeof(*out));
-}
-
-int arch_vcpu_set_state(struct vcpu *v, const struct keel_vcpu_state *in)
-{
-	return 0;
-}
-
-void arch_vcpu_set_result(struct vcpu *v, uint64_t rax)
 {
 }
 
