@@ -403,7 +403,7 @@ int kmig_rdisks_open(struct kmig_rdisks *rs, const uint8_t *body, size_t len,
 	}
 	rc = make_parents(rs->root, d->path);
 	if (!rc) {
-		d->fd = open(d->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		d->fd = open(d->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		rc = d->fd < 0 ? -errno : 0;
 	}
 	if (rc) {

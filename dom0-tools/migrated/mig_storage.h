@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "mig_transport.h"
+#include "mig_stream.h"
 
 #define KMIG_DISKS_MAX       16
 #define KMIG_PATH_MAX        1024
@@ -23,12 +24,12 @@
 /* Pre-copy passes over the disks while the guest runs, at most. */
 #define KMIG_DISK_ROUNDS     5
 
-/* The stream's framing (dom0-tools/mig/mig_stream.h): a 24-byte header,
- * then records {u32 type, u32 length, u32 crc, u32 0} + body padded to 8;
- * type 0 is END. */
-#define KMIG_STREAM_HEADER   24
+/* The stream's framing (mig_stream.h, docs/migration.md "The stream"): a
+ * header, then records {u32 type, u32 length, u32 crc, u32 0} + body
+ * padded to 8.  The relay reads only these, to find the END record. */
+#define KMIG_STREAM_HEADER   MIG_HEADER_SIZE
 #define KMIG_STREAM_REC_HDR  16
-#define KMIG_STREAM_REC_END  0u
+#define KMIG_STREAM_REC_END  MIG_REC_END
 
 struct kmig_disk {
 	char path[KMIG_PATH_MAX];

@@ -30,6 +30,7 @@
 
 static int cmd_migrate(struct vmctl *v, int argc, char **argv);
 static int cmd_migrate_check(struct vmctl *v, int argc, char **argv);
+static int cmd_migrate_abort(struct vmctl *v, int argc, char **argv);
 
 const struct vmctl_cmd vmctl_migrate_cmds[] = {
 	{ "migrate",
@@ -69,6 +70,13 @@ const struct vmctl_cmd vmctl_migrate_cmds[] = {
 	  "      --key FILE   the migration key (default " KMIG_KEY_FILE ")\n"
 	  "      --port N     the receiver's port (default 8002)\n",
 	  cmd_migrate_check },
+	{ "migrate-abort", "DOMAIN", "let a guest left paused by a migration run here again",
+	  "For a guest that 'vmctl migrate' left paused here because the target\n"
+	  "did not answer after the whole stream: once 'vmctl list' on the target\n"
+	  "shows that it does not run there, this resumes it here (its suspend\n"
+	  "call returns as cancelled, control/shutdown is cleared, it is\n"
+	  "unpaused).  If it runs there, 'vmctl destroy DOMAIN' here instead.\n",
+	  cmd_migrate_abort },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -599,7 +607,10 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 		if (!rc && rrc && !relay.end_sent) {
 			/* The target never had the END record: it starts nothing
 			 * and frees all; the guest may run on here. */
-			keel_domain_unpause(h, id);
+			char rerr[256];
+
+			if (keel_mig_resume_source(h, xs, name, rerr, sizeof(rerr)))
+				vmctl_err(v, "migrate: cannot resume '%s' here: %s", name, rerr);
 			snprintf(err, sizeof(err), "%s", relay.err);
 			rc = rrc;
 		}
@@ -631,16 +642,18 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 	t_run = now_ms();
 	if (rc) {
 		vmctl_err(v, "migrate: %s; '%s' is left PAUSED here, as %s may run it: "
-			  "check 'vmctl list' there, then 'vmctl unpause %s' or "
-			  "'vmctl destroy %s' here", msg, name, o.host, name, name);
+			  "check 'vmctl list' there, then 'vmctl migrate-abort %s' (it "
+			  "does not run there) or 'vmctl destroy %s' (it does) here", msg,
+			  name, o.host, name, name);
 		goto out_restore_sigint;
 	}
 	if (status) {
-		int urc = keel_domain_unpause(h, id);
+		char rerr[256];
+		int urc = keel_mig_resume_source(h, xs, name, rerr, sizeof(rerr));
 
-		vmctl_err(v, "migrate: %s could not start '%s': %s; %s", o.host, name, msg,
-			  urc ? "it is left paused here (unpause failed)" :
-				"it runs on here");
+		vmctl_err(v, "migrate: %s could not start '%s': %s; %s%s", o.host, name, msg,
+			  urc ? "it is left paused here: " : "it runs on here",
+			  urc ? rerr : "");
 		goto out_restore_sigint;
 	}
 	res.domain = name;
@@ -680,4 +693,36 @@ out_restore_sigint:
 out_close_disks:
 	kmig_disks_close(&ds);
 	return ret;
+}
+
+static int cmd_migrate_abort(struct vmctl *v, int argc, char **argv)
+{
+	struct keel_ctl *h;
+	struct kxs *xs;
+	char name[64], err[256];
+	uint16_t id;
+	int rc;
+
+	if (argc != 2)
+		return vmctl_usage_error(v, vmctl_find_cmd("migrate-abort"),
+					 "migrate-abort: expected one DOMAIN");
+	if (vmctl_resolve(v, argv[1], &id, name, sizeof(name)) ||
+	    vmctl_not_dom0(v, "migrate-abort", id))
+		return VMCTL_FAIL;
+	h = vmctl_ctl(v);
+	if (!h)
+		return VMCTL_FAIL;
+	rc = kxs_open(NULL, NULL, &xs);
+	if (rc) {
+		vmctl_err(v, "cannot connect to the store (xenstored): %s", strerror(-rc));
+		return VMCTL_FAIL;
+	}
+	rc = keel_mig_resume_source(h, xs, name, err, sizeof(err));
+	kxs_close(xs);
+	if (rc) {
+		vmctl_err(v, "migrate-abort: cannot resume '%s': %s", name, err);
+		return VMCTL_FAIL;
+	}
+	fprintf(v->out, "'%s' runs here again\n", name);
+	return VMCTL_OK;
 }

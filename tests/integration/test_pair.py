@@ -10,8 +10,9 @@ dom0_mem=512M, keel.noguest):
   other's; the shared directory is the same on both; both hold the pair's
   key; keel-migrated listens on port 8002 of the link address only;
   `vmctl migrate-check` passes both ways; a wrong key is refused, and the
-  receiver logs the refusal; an offer of a name the target runs already
-  is refused before anything is sent, and the guest keeps running.
+  receiver logs the refusal; an offer of a name the target runs already,
+  or of a guest bigger than the target's free memory, is refused before
+  anything is sent, and the guest keeps running.
 With the migration engine and the counter guest in the build (else SKIP):
   counter migrated live A -> B -> A (back with --with-storage: no disk,
   but the stream through the framed relay): its count never resets nor goes
@@ -240,10 +241,35 @@ def link_checks(s, p):
             return False, f"status {st}: {out[-300:]!r}"
         if "hello" not in domains(a):
             return False, "hello is gone from A"
-        for q in (a, b):
-            run(q, "vmctl destroy hello", 60)
+        run(b, "vmctl destroy hello", 60)
         return True, ""
     s.check("pair_offer_of_running_name_refused", name_taken)
+
+    def no_memory():
+        # B's pool filled by a guest of all but a few MiB of it: hello's
+        # offer (8 MiB maxmem) no longer fits there.
+        free_mib = free_kib(b) // 1024
+        for spare in (5, 7, 9):
+            mib = free_mib - spare
+            run(b, f"sed -e 's/^name = .*/name = \"big\"/' -e 's/^memory = .*/memory = {mib}/' "
+                   f"-e 's/^maxmem = .*/maxmem = {mib}/' guests/hello.cfg > /tmp/big.cfg")
+            st, out = run(b, "vmctl create /tmp/big.cfg", 300)
+            if st == 0:
+                break
+        else:
+            return False, f"cannot fill B's pool ({free_mib} MiB free): {out[-300:]!r}"
+        try:
+            st, out = run(a, f"vmctl migrate hello {B_ADDR}", 60)
+            if st != 1 or "not enough free memory" not in out or \
+                    "keeps running here" not in out:
+                return False, f"status {st}: {out[-300:]!r}"
+            if "hello" not in domains(a) or "hello" in domains(b):
+                return False, f"A: {domains(a)}, B: {domains(b)}"
+        finally:
+            run(b, "vmctl destroy big", 300)
+            run(a, "vmctl destroy hello", 60)
+        return True, ""
+    s.check("pair_offer_refused_without_memory", no_memory)
 
 
 def have_engine(s, a):
@@ -362,6 +388,10 @@ def engine_checks(s, p):
         # target it cannot meet: the migration goes on for many rounds, so
         # the sender is still sending when it is stopped.
         set_hot(a, True)
+        # counter reads data/hot once a second: hot from the tick after next.
+        last = counts(a)[-1]
+        if wait_count(a, last + 1, 30) is None:
+            return False, f"counter stopped on A at {last}"
         # The sender is stopped (SIGSTOP) once its first round is out, the
         # receiver killed, then the sender resumed into the dead link.
         st, out = run(a, ": >/tmp/cut.log; "
