@@ -15,5 +15,6 @@ Suite *suite_mm(void);
 Suite *suite_blkfront(void);
 Suite *suite_disk(void);
 Suite *suite_netfront(void);
+Suite *suite_resume(void);
 
 #endif
