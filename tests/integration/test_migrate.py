@@ -260,6 +260,8 @@ def main():
             # the disk guest rewrites 4096 sectors pass after pass (write +
             # flush per chunk of 64, each acknowledged chunk logged); a
             # vif rides along (its backend directory must come back)
+            # (dom0's /root is in RAM: the earlier saves go)
+            ok("rm -f /root/*.sav")
             ok(f"mkdir -p /var/lib/keel/disks && rm -f {img} && vmctl disk-create {img} 16M")
             make_cfg("dm", "disk", "loop 0 2048 7 60 16",
                      f"'disk = [ \"target={img}, vdev=xvda, access=rw\" ]' "
@@ -277,6 +279,7 @@ def main():
                 return False, f"restore: status {st}: {out[-300:]!r}"
             new = domid_of("dm")
             state["dm"] = new
+            ok("rm -f /root/dm.sav")
             try:
                 wait_until("dm: blkfront connected again",
                            lambda: re.search(r"blkfront: xvda: connected",
@@ -333,6 +336,7 @@ def main():
             if st != 0:
                 return False, f"save: status {st}: {out[-300:]!r}"
             st, out = b.run("vmctl restore /root/web.sav", 180)
+            ok("rm -f /root/web.sav")
             if st != 0:
                 return False, f"restore: status {st}: {out[-300:]!r}"
             try:
