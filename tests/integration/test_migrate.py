@@ -358,6 +358,7 @@ def main():
                 return False, f"live save: status {st}: {out[-300:]!r}"
             before = ok("grep -c 'bytes from' /tmp/ping.out || true").strip()
             st, out = b.run("vmctl restore /root/web-live.sav", 180)
+            ok("rm -f /root/web-live.sav")
             if st != 0:
                 return False, f"restore: status {st}: {out[-300:]!r}"
             wait_until("web answers pings after the live restore", lambda: ping_ok(1)[0])
