@@ -8,7 +8,7 @@ kver=${1:?usage: deps.sh DOM0_KVER}
 pkgs="build-essential clang libclang-rt-14-dev lld llvm python3 qemu-system-x86 qemu-utils
 grub-pc-bin grub-common xorriso mtools busybox-static cpio kmod pkg-config
 libtdb-dev tdb-tools libyajl-dev check libsubunit-dev xenstore-utils xen-utils-4.17 e2fsprogs
-util-linux dpkg-dev libsodium-dev socat
+util-linux dpkg-dev libsodium-dev socat zlib1g-dev
 linux-headers-$kver"
 
 missing=""

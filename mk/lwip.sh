@@ -62,6 +62,9 @@ apt-get $aptopt -qq update 2>"$apt/update.err" || {
 	exit 1
 }
 dsc=$(ls "$out/src"/lwip_*.dsc | head -n 1)
+# apt-get checked every file's hash against the archive's signed index;
+# --no-check only skips the uploader's own signature on the .dsc, whose
+# key is not in the machine's keyrings.
 ( cd "$out/src" && dpkg-source --no-check -x "$(basename "$dsc")" lwip >/dev/null )
 if [ ! -f "$out/src/lwip/src/core/tcp.c" ]; then
 	echo "lwip.sh: $dsc did not unpack to a tree with src/core/tcp.c" >&2

@@ -56,7 +56,8 @@ port_b=${ports#* }
 
 esc() { printf '%s' "$1" | sed 's/,/,,/g'; }
 
-# The options both hosts share, less what differs (set per host below).
+# The QEMU arguments of one host, ONE PER LINE (the callers split on
+# newlines only, so the command-line strings keep their blanks).
 #   $1 host letter (a, b)  $2 dom0 address  $3 MAC  $4 own port  $5 peer's
 host_args() {
 	h=$1 addr=$2 mac=$3 lport=$4 rport=$5
@@ -64,28 +65,32 @@ host_args() {
 	[ -n "$hv_args" ] && smbios="$smbios,sku=$(esc "$hv_args")"
 	d0="keel.migration=$addr keel.migration_mac=$mac${DOM0_ARGS:+ $DOM0_ARGS}"
 	smbios="$smbios,family=$(esc "$d0")"
-	echo "-machine pc -cpu max -accel $accel -smp $smp -m $mem"
-	echo "-cdrom $(esc "$iso") -boot d"
-	echo "-debugcon file:$(esc "$dir/host$h-debug.log") -global isa-debugcon.iobase=0xe9"
-	echo "-smbios $smbios"
-	echo "-netdev socket,id=mig,udp=127.0.0.1:$rport,localaddr=127.0.0.1:$lport"
-	echo "-device virtio-net-pci,netdev=mig,mac=$mac"
-	echo "-fw_cfg name=opt/keel/migration.key,file=$(esc "$key")"
-	echo "-fsdev local,id=keelshared,path=$(esc "$dir/shared"),security_model=none"
-	echo "-device virtio-9p-pci,fsdev=keelshared,mount_tag=keelshared"
+	printf '%s\n' -machine pc -cpu max -accel "$accel" -smp "$smp" -m "$mem" \
+		-cdrom "$iso" -boot d \
+		-debugcon "file:$(esc "$dir/host$h-debug.log")" -global isa-debugcon.iobase=0xe9 \
+		-smbios "$smbios" \
+		-netdev "socket,id=mig,udp=127.0.0.1:$rport,localaddr=127.0.0.1:$lport" \
+		-device "virtio-net-pci,netdev=mig,mac=$mac" \
+		-fw_cfg "name=opt/keel/migration.key,file=$(esc "$key")" \
+		-fsdev "local,id=keelshared,path=$(esc "$dir/shared"),security_model=none" \
+		-device virtio-9p-pci,fsdev=keelshared,mount_tag=keelshared
 	if [ "${PAIR_DATA:-1}" != 0 ]; then
 		img=$dir/$h-data.img
 		[ -f "$img" ] || truncate -s "${PAIR_DATA_SIZE:-2G}" "$img"
-		echo "-drive file=$(esc "$img"),if=none,id=keeldata,format=raw,cache=writeback"
-		echo "-device virtio-blk-pci,drive=keeldata,serial=keel-data"
+		printf '%s\n' -drive "file=$(esc "$img"),if=none,id=keeldata,format=raw,cache=writeback" \
+			-device virtio-blk-pci,drive=keeldata,serial=keel-data
 	fi
 }
 
-# The option lists hold no blanks inside an argument (paths with blanks
-# are refused here rather than split).
+# Paths with a newline would break the one-per-line lists.
 case "$dir$iso" in
-*" "*) echo "run-pair: paths with blanks are not supported: $dir, $iso" >&2; exit 1 ;;
+*"
+"*) echo "run-pair: paths with a newline are not supported" >&2; exit 1 ;;
 esac
+nl='
+'
+IFS=$nl
+set -f
 
 rm -f "$sock"
 # shellcheck disable=SC2046

@@ -48,6 +48,10 @@ struct keel_store {
  */
 int keel_store_open(struct keel_store *st);
 void keel_store_close(struct keel_store *st);
+/* A keel_store over the caller's open libkxs connection, which
+ * keel_store_close leaves open.  0 or -ENOMEM. */
+struct kxs;
+int keel_store_borrow(struct keel_store *st, struct kxs *h);
 
 /* The value at path into buf (cut to size); 0, -ENOENT or -errno. */
 int keel_store_read_str(struct keel_store *st, const char *path, char *buf,

@@ -13,6 +13,7 @@
 struct kxs_store {
 	struct kxs *h;
 	uint32_t tx;
+	bool borrowed;          /* the caller's connection: not closed here */
 };
 
 static int k_read(void *ctx, const char *path, char **val)
@@ -77,7 +78,8 @@ static void k_close(void *ctx)
 {
 	struct kxs_store *s = ctx;
 
-	kxs_close(s->h);
+	if (!s->borrowed)
+		kxs_close(s->h);
 	free(s);
 }
 
@@ -123,6 +125,21 @@ int keel_store_open(struct keel_store *st)
 		free(s);
 		return rc;
 	}
+	st->ops = &kxs_ops;
+	st->ctx = s;
+	return 0;
+}
+
+int keel_store_borrow(struct keel_store *st, struct kxs *h)
+{
+	struct kxs_store *s = calloc(1, sizeof(*s));
+
+	st->ops = NULL;
+	st->ctx = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->h = h;
+	s->borrowed = true;
 	st->ops = &kxs_ops;
 	st->ctx = s;
 	return 0;

@@ -21,6 +21,7 @@
 #include <public/version.h>
 #include <public/sysctl.h>
 #include <public/domctl.h>
+#include <public/vcpu_state.h>
 #include <public/memory.h>
 #include <public/mmu.h>
 #include <public/event_channel.h>
@@ -98,6 +99,10 @@ int keel_ctl_version_info(struct keel_ctl *h, struct keel_version_info *info);
 /* Fills *info (KEEL_SYSCTL_PHYSINFO); returns 0 or -errno. */
 int keel_ctl_physinfo(struct keel_ctl *h, struct keel_physinfo *info);
 
+/* Fills *pc with the hypervisor's exit and hypercall counters
+ * (KEEL_SYSCTL_PERFC); returns 0 or -errno. */
+int keel_ctl_perfc(struct keel_ctl *h, struct keel_perfc *pc);
+
 /*
  * How long hypercalls held a pCPU (KEEL_SYSCTL_HOLD_STATS): fills out with
  * up to max entries (1 .. KEEL_HOLD_MAX_ENTRIES), one per (hypercall,
@@ -155,6 +160,53 @@ int keel_sched_credit_get(struct keel_ctl *h, uint16_t domid,
 			  uint32_t *weight, uint32_t *cap);
 int keel_sched_credit_set(struct keel_ctl *h, uint16_t domid,
 			  uint32_t weight, uint32_t cap);
+
+/*
+ * Save, restore and migration (public/domctl.h 10-18, docs/migration.md).
+ * Each returns 0 (or a count) or -errno: EBUSY (not paused, or a "set"
+ * on a domain that already ran), EINVAL, ESRCH, EPERM (dom0).
+ */
+/* The domain-wide state the migration stream carries (u.dom_state). */
+struct keel_dom_state {
+	uint64_t time_ns;
+	uint64_t shared_info_gfn;
+	uint32_t upcall_vector;
+	uint32_t nr_gnttab_frames;
+	uint64_t gnttab_gfn[4];
+	uint64_t reserved[2];
+};
+int keel_logdirty_enable(struct keel_ctl *h, uint16_t domid);
+int keel_logdirty_disable(struct keel_ctl *h, uint16_t domid);
+/* Reads (clean: and clears, write-protecting again) the dirty bits of gfns
+ * [start_gfn, start_gfn + nr) into bitmap (nr / 64 words; nr a multiple
+ * of 64, at most KEEL_LOGDIRTY_MAX_BITS).  Returns the number of dirty
+ * pages; *tracked (may be NULL) = how many gfns are tracked. */
+long keel_logdirty_read(struct keel_ctl *h, uint16_t domid, uint64_t start_gfn,
+			uint64_t nr, uint64_t *bitmap, int clean,
+			uint64_t *tracked);
+/* Populated gfns >= start_gfn, up to room (<= KEEL_MEMLIST_MAX) of them,
+ * ascending; returns how many; *next_gfn: go on from there, or
+ * KEEL_GFN_INVALID when there are no more. */
+#define KEEL_MEMLIST_MAX 8192
+long keel_domain_memlist(struct keel_ctl *h, uint16_t domid, uint64_t start_gfn,
+			 uint64_t *gfns, size_t room, uint64_t *next_gfn);
+int keel_vcpu_state_get(struct keel_ctl *h, uint16_t domid, unsigned int vcpu,
+			struct keel_vcpu_state *st);
+int keel_vcpu_state_set(struct keel_ctl *h, uint16_t domid, unsigned int vcpu,
+			const struct keel_vcpu_state *st);
+int keel_dom_state_get(struct keel_ctl *h, uint16_t domid,
+		       struct keel_dom_state *out);
+int keel_dom_state_set(struct keel_ctl *h, uint16_t domid,
+		       const struct keel_dom_state *in);
+/* All open ports of a paused domain into recs (room of them); returns how
+ * many, or -ENOSPC when they do not fit. */
+long keel_evtchn_state_get(struct keel_ctl *h, uint16_t domid,
+			   struct keel_evtchn_rec *recs, size_t room);
+int keel_evtchn_state_set(struct keel_ctl *h, uint16_t domid,
+			  const struct keel_evtchn_rec *recs, size_t n);
+/* A domain shut down for suspend (and paused) goes on: its suspend call
+ * returns 1 when cancelled (same domain), 0 in a restored one. */
+int keel_domain_resume(struct keel_ctl *h, uint16_t domid, int cancelled);
 
 /*
  * Memory (KEEL_HC_memory_op, public/memory.h).  populate gives domid a

@@ -54,4 +54,13 @@ int keel_mig_save(struct keel_ctl *h, struct kxs *xs, const char *name,
  * -errno returned with a message in err. */
 int keel_mig_restore(struct keel_ctl *h, struct kxs *xs, int fd,
 		     uint16_t *domid, char *err, size_t errlen);
+
+/* (Added.)  Undo a successful keel_mig_save when the guest must go on
+ * here after all (the target failed or refused after the stream was
+ * sent): a guest left suspended returns from its suspend call as
+ * cancelled (the same domain; it keeps its store watches), its
+ * control/shutdown is cleared and it is unpaused.  0 or -errno (ESRCH:
+ * no such domain) with a message in err. */
+int keel_mig_resume_source(struct keel_ctl *h, struct kxs *xs,
+			   const char *name, char *err, size_t errlen);
 #endif

@@ -212,6 +212,20 @@ int keel_ctl_physinfo(struct keel_ctl *h, struct keel_physinfo *info)
 	return rc < 0 ? (int)rc : 0;
 }
 
+int keel_ctl_perfc(struct keel_ctl *h, struct keel_perfc *pc)
+{
+	struct keel_hc_arg a[] = {
+		KEEL_HC_SCALAR(KEEL_SYSCTL_PERFC),
+		KEEL_HC_BUF(pc, sizeof(*pc)),
+		KEEL_HC_SCALAR(sizeof(*pc)),
+	};
+	int64_t rc;
+
+	memset(pc, 0, sizeof(*pc));
+	rc = keel_ctl_hypercall(h, KEEL_HC_sysctl, a, 3);
+	return rc < 0 ? (int)rc : 0;
+}
+
 int keel_ctl_hold_stats(struct keel_ctl *h, struct keel_hold_stat *out,
 			size_t max, bool reset)
 {
@@ -255,7 +269,7 @@ const char *keel_hypercall_subop_name(unsigned nr, unsigned subop,
 				      char *buf, size_t len)
 {
 	static const char *const sysctl[] = { "physinfo", "readconsole",
-					      "hold_stats" };
+					      "perfc", "hold_stats" };
 	static const char *const domctl[] = { NULL, "create", "destroy",
 		"pause", "unpause", "getinfo", "getinfo_next", "set_max_mem",
 		"set_vcpu_context", "sched_credit", "logdirty", "memlist",

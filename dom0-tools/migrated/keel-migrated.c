@@ -39,6 +39,8 @@
 #include "migrated.h"
 
 #define ADDR_FILE "/run/keel/migration.addr"
+/* Connections served at once; more are refused with a log line. */
+#define MAX_CONNS 4
 
 struct daemon_ctx {
 	struct keel_stderr_logger lib_log;
@@ -238,7 +240,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { 0 };
 	char addr[64] = "";
 	unsigned long port = KMIG_PORT;
-	int opt, lfd;
+	int opt, lfd, conns = 0;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -297,7 +299,7 @@ int main(int argc, char **argv)
 		int fd;
 
 		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
+			conns--;
 		fd = accept4(lfd, (struct sockaddr *)&peer_sa, &sl, SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno != EINTR && errno != ECONNABORTED)
@@ -306,6 +308,12 @@ int main(int argc, char **argv)
 		}
 		inet_ntop(AF_INET, &peer_sa.sin_addr, ip, sizeof(ip));
 		snprintf(peer, sizeof(peer), "%s:%u", ip, ntohs(peer_sa.sin_port));
+		if (conns >= MAX_CONNS) {
+			logline(&m, "refused %s: %d connections are being served already",
+				peer, conns);
+			close(fd);
+			continue;
+		}
 		pid = fork();
 		if (pid == 0) {
 			close(lfd);
@@ -313,6 +321,8 @@ int main(int argc, char **argv)
 		}
 		if (pid < 0)
 			logline(&m, "refused %s: cannot fork: %s", peer, strerror(errno));
+		else
+			conns++;
 		close(fd);
 	}
 	logline(&m, "stopping; ending the connections in flight");

@@ -191,7 +191,7 @@ int kmig_send(int fd, uint32_t type, const void *body, size_t len)
 	uint8_t hdr[8];
 	int rc;
 
-	if (len > KMIG_FRAME_MAX)
+	if (len > KMIG_DATA_MAX)
 		return -EMSGSIZE;
 	put32(hdr, type);
 	put32(hdr + 4, (uint32_t)len);
@@ -213,7 +213,7 @@ int kmig_recv(int fd, uint32_t *type, void *buf, size_t size, size_t *len,
 		return rc;
 	*type = get32(hdr);
 	n = get32(hdr + 4);
-	if (n > KMIG_FRAME_MAX || n > size)
+	if (n > size)
 		return -EPROTO;
 	rc = kmig_read_all(fd, buf, n, timeout_ms);
 	if (rc)

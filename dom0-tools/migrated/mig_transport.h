@@ -18,6 +18,15 @@
  *   sender -> receiver   STRM  (empty): the migration stream follows, raw
  *   receiver -> sender   RSLT  i32 0 or -errno, message ("running" or why)
  *
+ * With --with-storage (mig_storage.h), between OKAY and the stream:
+ *   sender -> receiver   DOPN  u32 index, u32 0, u64 size, path  (answered
+ *                              by OKAY or ERRR), then DBLK frames
+ *                              {u32 index, u32 0, u64 offset, data}
+ *   sender -> receiver   STRF  (empty): the stream follows in frames, STRD
+ *                              {stream bytes} and DBLK (the last pass over
+ *                              the disks, before the stream's END record),
+ *                              closed by SEOF (empty)
+ *
  * Authentication is a challenge-response on the hosts' shared key (32
  * bytes, /etc/keel/migration.key as 64 hex digits), both ways, with
  * libsodium's crypto_auth (HMAC-SHA-512-256):
@@ -41,7 +50,9 @@
 #define KMIG_KEY_BYTES       32
 #define KMIG_NONCE_BYTES     32
 #define KMIG_MAC_BYTES       32
-#define KMIG_FRAME_MAX       4096
+#define KMIG_FRAME_MAX       4096      /* control frames */
+#define KMIG_BLOCK           65536     /* disk data per DBLK frame */
+#define KMIG_DATA_MAX        (KMIG_BLOCK + 16) /* data frames: DBLK, STRD */
 #define KMIG_NAME_MAX        63
 #define KMIG_KEY_FILE        "/etc/keel/migration.key"
 /* Control frames are small: a peer that sends none for this long is gone. */
@@ -59,6 +70,12 @@
 #define KMIG_STRM KMIG_TYPE('S', 'T', 'R', 'M')
 #define KMIG_RSLT KMIG_TYPE('R', 'S', 'L', 'T')
 #define KMIG_ERRR KMIG_TYPE('E', 'R', 'R', 'R')
+/* --with-storage (mig_storage.h) */
+#define KMIG_DOPN KMIG_TYPE('D', 'O', 'P', 'N')
+#define KMIG_DBLK KMIG_TYPE('D', 'B', 'L', 'K')
+#define KMIG_STRF KMIG_TYPE('S', 'T', 'R', 'F')
+#define KMIG_STRD KMIG_TYPE('S', 'T', 'R', 'D')
+#define KMIG_SEOF KMIG_TYPE('S', 'E', 'O', 'F')
 
 /* Offer flags. */
 #define KMIG_OFFER_LIVE     (1u << 0)
@@ -87,8 +104,9 @@ int kmig_key_parse(const char *text, uint8_t key[KMIG_KEY_BYTES]);
 int kmig_write_all(int fd, const void *buf, size_t n, int timeout_ms);
 int kmig_read_all(int fd, void *buf, size_t n, int timeout_ms);
 
-/* One frame out; one in (body into buf, up to size, NUL added if room).
- * Reading a frame longer than size or KMIG_FRAME_MAX is -EPROTO. */
+/* One frame out (a body of at most KMIG_DATA_MAX bytes, else -EMSGSIZE);
+ * one in (body into buf, up to size, NUL added if room).  Reading a frame
+ * longer than size is -EPROTO. */
 int kmig_send(int fd, uint32_t type, const void *body, size_t len);
 int kmig_recv(int fd, uint32_t *type, void *buf, size_t size, size_t *len,
 	      int timeout_ms);

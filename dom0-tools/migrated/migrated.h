@@ -14,9 +14,15 @@
 
 /* How long the stream may stay silent before the receiver gives up. */
 #define MIGRATED_STREAM_IDLE_S 60
+#define MIGRATED_IMAGES_ROOT "/var/lib/keel/"
+/* After a failed restore: how long to wait for the sender to hang up. */
+#define MIGRATED_DRAIN_S 30
 
 struct migrated {
 	const char *key_path;            /* read for each connection */
+	/* --with-storage: images are made only under this directory
+	 * (MIGRATED_IMAGES_ROOT when NULL). */
+	const char *images_root;
 	/* One log line (no newline); the daemon adds a time stamp. */
 	void (*log)(struct migrated *m, const char *fmt, ...)
 		__attribute__((format(printf, 2, 3)));

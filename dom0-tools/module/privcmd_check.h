@@ -48,6 +48,7 @@ struct keel_privcmd_buf {
 /* The buffer arguments of one request. */
 struct keel_privcmd_abi {
 	unsigned int bufs;                  /* bit i: argument i is a buffer */
+	unsigned int optional;              /* bit i: ... or 0 with no buffer */
 	struct keel_privcmd_buf buf[KEEL_PRIVCMD_NARGS];
 };
 
@@ -71,13 +72,14 @@ static inline int keel_privcmd_abi_of(uint64_t op, uint64_t sub,
 	const int none = KEEL_PRIVCMD_NONE;
 
 	abi->bufs = 0;
+	abi->optional = 0;
 	switch (op) {
 	case KEEL_HC_version:
 		if (sub == KEEL_VERSION_INFO)
 			keel_privcmd_abi_buf(abi, 1, 2, none, 0);
 		break;
 	case KEEL_HC_sysctl:
-		if (sub == KEEL_SYSCTL_PHYSINFO) {
+		if (sub == KEEL_SYSCTL_PHYSINFO || sub == KEEL_SYSCTL_PERFC) {
 			keel_privcmd_abi_buf(abi, 1, 2, none, 0);
 		} else if (sub == KEEL_SYSCTL_HOLD_STATS) {
 			keel_privcmd_abi_buf(abi, 1, 2, none, 0);
@@ -89,6 +91,11 @@ static inline int keel_privcmd_abi_of(uint64_t op, uint64_t sub,
 		break;
 	case KEEL_HC_domctl:
 		keel_privcmd_abi_buf(abi, 0, 1, none, 0);
+		/* The save/restore commands' second buffer (domctl.h: arg3,
+		 * its size arg4).  Without one, arg3 must be 0: the
+		 * hypervisor then has no address to use. */
+		keel_privcmd_abi_buf(abi, 2, 3, none, 0);
+		abi->optional |= 1u << 2;
 		break;
 	case KEEL_HC_memory_op:
 		if (sub == KEEL_MEMOP_populate_physmap ||
@@ -157,6 +164,9 @@ static inline int keel_privcmd_check(const struct keel_ioctl_hypercall *hc)
 	for (i = 0; i < KEEL_PRIVCMD_NARGS; i++) {
 		bool is_buf = abi.bufs & (1u << i);
 
+		if (is_buf && !hc->len[i] && (abi.optional & (1u << i)) &&
+		    hc->arg[i] == 0 && hc->arg[abi.buf[i].size] == 0)
+			continue;       /* an optional buffer left out */
 		if (is_buf != (hc->len[i] != 0))
 			return -EINVAL;
 		if (is_buf && !keel_privcmd_buf_fits(&abi.buf[i], hc->arg,

@@ -305,7 +305,7 @@ static void collect_ids(struct keel_store *st, const char *path, uint32_t *ids,
  * The devices of domid: every devid with a backend or a frontend
  * directory, sorted.  Returns how many (at most max).
  */
-static size_t vbd_ids(struct keel_store *st, uint16_t domid, uint32_t *ids, size_t max)
+size_t vmctl_vbd_ids(struct keel_store *st, uint16_t domid, uint32_t *ids, size_t max)
 {
 	char path[96];
 	size_t n = 0;
@@ -431,7 +431,7 @@ static struct keel_store *guest_store(struct vmctl *v, const char *cmd,
 static void vdev_names(struct keel_store *st, uint16_t domid, char *buf, size_t size)
 {
 	uint32_t ids[KEEL_VBD_MAX * 2];
-	size_t n = vbd_ids(st, domid, ids, KEEL_VBD_MAX * 2), i, off = 0;
+	size_t n = vmctl_vbd_ids(st, domid, ids, KEEL_VBD_MAX * 2), i, off = 0;
 	char vdev[8];
 
 	snprintf(buf, size, "none");
@@ -600,7 +600,7 @@ static int cmd_block_list(struct vmctl *v, int argc, char **argv)
 	st = vmctl_store(v);
 	if (!st)
 		return VMCTL_FAIL;
-	n = vbd_ids(st, id, ids, KEEL_VBD_MAX * 2);
+	n = vmctl_vbd_ids(st, id, ids, KEEL_VBD_MAX * 2);
 	rows = calloc(n ? n : 1, sizeof(*rows));
 	if (!rows) {
 		vmctl_err(v, "out of memory");

@@ -1,5 +1,6 @@
 /*
- * Commands about the machine and the hypervisor itself: info, dmesg.
+ * Commands about the machine and the hypervisor itself: info, dmesg,
+ * exit-stats.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 
 static int cmd_info(struct vmctl *v, int argc, char **argv);
 static int cmd_dmesg(struct vmctl *v, int argc, char **argv);
+static int cmd_exit_stats(struct vmctl *v, int argc, char **argv);
 static int cmd_hv_stats(struct vmctl *v, int argc, char **argv);
 
 const struct vmctl_cmd vmctl_host_cmds[] = {
@@ -28,6 +30,12 @@ const struct vmctl_cmd vmctl_host_cmds[] = {
 	  "               (the ring itself is kept; the position is remembered\n"
 	  "               in " VMCTL_STATE_DIR "/dmesg-cursor)\n",
 	  cmd_dmesg },
+	{ "exit-stats", "", "count VM exits and hypercalls since boot",
+	  "Prints the hypervisor's counters (KEEL_SYSCTL_PERFC): VM exits by\n"
+	  "reason and hypercalls by number, for dom0 and for all other domains\n"
+	  "together.  Run it before and after a piece of work in dom0 to see\n"
+	  "what that work costs in the hypervisor.\n",
+	  cmd_exit_stats },
 	{ "hv-stats", "[--json] [--reset]",
 	  "show how long hypercalls held a physical CPU",
 	  "Asks the hypervisor (KEEL_SYSCTL_HOLD_STATS) for the calls, the longest\n"
@@ -298,4 +306,62 @@ static int cmd_dmesg(struct vmctl *v, int argc, char **argv)
 out_free_buf:
 	free(buf);
 	return rc;
+}
+
+static int cmd_exit_stats(struct vmctl *v, int argc, char **argv)
+{
+	static const char *const exits[KEEL_PERFC_EXITS] = {
+		[KEEL_PERFC_EXIT_CPUID] = "cpuid",
+		[KEEL_PERFC_EXIT_MSR_READ] = "msr-read",
+		[KEEL_PERFC_EXIT_MSR_WRITE] = "msr-write",
+		[KEEL_PERFC_EXIT_VMMCALL] = "vmmcall",
+		[KEEL_PERFC_EXIT_NPF] = "npf",
+		[KEEL_PERFC_EXIT_NMI] = "nmi",
+		[KEEL_PERFC_EXIT_EXCP] = "exception",
+		[KEEL_PERFC_EXIT_HLT] = "hlt",
+		[KEEL_PERFC_EXIT_INTR] = "intr",
+		[KEEL_PERFC_EXIT_SVM_INSN] = "svm-insn",
+		[KEEL_PERFC_EXIT_OTHER] = "other",
+	};
+	static const char *const hcs[KEEL_PERFC_HYPERCALLS] = {
+		"version", "sysctl", "domctl", "memory_op", "mmu_update",
+		"event_channel", "grant_table", "sched_op", "set_timer",
+		"console_io",
+	};
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	struct keel_perfc pc;
+	struct keel_ctl *h;
+	uint64_t t0 = 0, tg = 0;
+	unsigned i;
+	int rc;
+
+	if (parse_opts(v, "exit-stats", argc, argv, "+", none, NULL, NULL))
+		return VMCTL_FAIL;
+	h = vmctl_ctl(v);
+	if (!h)
+		return VMCTL_FAIL;
+	rc = keel_ctl_perfc(h, &pc);
+	if (rc) {
+		vmctl_err(v, "cannot read the hypervisor's counters: %s",
+			  strerror(-rc));
+		return VMCTL_FAIL;
+	}
+	fprintf(v->out, "%-24s %14s %14s\n", "COUNTER", "DOM0", "GUESTS");
+	for (i = 0; i < KEEL_PERFC_EXITS; i++) {
+		if (!exits[i])
+			continue;
+		fprintf(v->out, "exit %-19s %14" PRIu64 " %14" PRIu64 "\n",
+			exits[i], pc.dom0.exits[i], pc.guests.exits[i]);
+		t0 += pc.dom0.exits[i];
+		tg += pc.guests.exits[i];
+	}
+	fprintf(v->out, "%-24s %14" PRIu64 " %14" PRIu64 "\n", "exit total", t0, tg);
+	for (i = 0; i < KEEL_PERFC_HYPERCALLS; i++) {
+		if (!hcs[i] && !pc.dom0.hypercalls[i] && !pc.guests.hypercalls[i])
+			continue;
+		fprintf(v->out, "hypercall %-14s %14" PRIu64 " %14" PRIu64 "\n",
+			hcs[i] ? hcs[i] : "?", pc.dom0.hypercalls[i],
+			pc.guests.hypercalls[i]);
+	}
+	return VMCTL_OK;
 }

@@ -25,10 +25,12 @@
 #include "builder.h"
 #include "kxs.h"
 #include "mig_transport.h"
+#include "mig_storage.h"
 #include "migrate.h"
 
 static int cmd_migrate(struct vmctl *v, int argc, char **argv);
 static int cmd_migrate_check(struct vmctl *v, int argc, char **argv);
+static int cmd_migrate_abort(struct vmctl *v, int argc, char **argv);
 
 const struct vmctl_cmd vmctl_migrate_cmds[] = {
 	{ "migrate",
@@ -45,13 +47,16 @@ const struct vmctl_cmd vmctl_migrate_cmds[] = {
 	  "round.  At the end: total time, downtime (paused here until running\n"
 	  "on the target), rounds, pages and bytes sent and the stop rule; then\n"
 	  "the guest here is destroyed.  Ctrl-C cancels: the guest keeps running\n"
-	  "here and the target frees everything it received.  Disk images must\n"
-	  "be where both hosts see them (/var/lib/keel/shared on a pair).\n"
+	  "here and the target frees everything it received.  Disk images are\n"
+	  "expected where both hosts see them (/var/lib/keel/shared on a pair),\n"
+	  "unless --with-storage copies them.\n"
 	  "(" VMCTL_DOC_DIR "/migration.md)\n\n"
 	  "      --live               copy memory while the guest runs (default)\n"
 	  "      --no-live            pause the guest first, then copy\n"
-	  "      --with-storage       also copy its disk images (not supported yet:\n"
-	  "                           refused before anything is sent)\n"
+	  "      --with-storage       also copy its disk images (to the same paths,\n"
+	  "                           under /var/lib/keel, which must not exist there):\n"
+	  "                           while it runs, again for blocks written meanwhile,\n"
+	  "                           and a last time while it is paused\n"
 	  "      --max-downtime MS    switch-over target, 1..60000 (default 100)\n"
 	  "  -j, --json               the closing report as JSON\n"
 	  "      --key FILE           the migration key (default " KMIG_KEY_FILE ")\n"
@@ -65,6 +70,13 @@ const struct vmctl_cmd vmctl_migrate_cmds[] = {
 	  "      --key FILE   the migration key (default " KMIG_KEY_FILE ")\n"
 	  "      --port N     the receiver's port (default 8002)\n",
 	  cmd_migrate_check },
+	{ "migrate-abort", "DOMAIN", "let a guest left paused by a migration run here again",
+	  "For a guest that 'vmctl migrate' left paused here because the target\n"
+	  "did not answer after the whole stream: once 'vmctl list' on the target\n"
+	  "shows that it does not run there, this resumes it here (its suspend\n"
+	  "call returns as cancelled, control/shutdown is cleared, it is\n"
+	  "unpaused).  If it runs there, 'vmctl destroy DOMAIN' here instead.\n",
+	  cmd_migrate_abort },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -200,6 +212,11 @@ void vmctl_migrate_print(FILE *out, const struct vmctl_migrate_result *r)
 	if (p->final_cap)
 		fprintf(out, " (throttled to a cap of %u%%)", p->final_cap);
 	fputc('\n', out);
+	if (r->disks)
+		fprintf(out, "  disks       %u image%s, %u pass%s, %llu bytes (%.1f MiB)\n",
+			r->disks, r->disks == 1 ? "" : "s", r->disk_passes,
+			r->disk_passes == 1 ? "" : "es", (unsigned long long)r->disk_bytes,
+			r->disk_bytes / 1048576.0);
 }
 
 static int gen_key(yajl_gen g, const char *k)
@@ -248,6 +265,8 @@ int vmctl_migrate_json(const struct vmctl_migrate_result *r, char **json)
 	    gen_i(g, "bytes_sent", p->bytes_sent) ||
 	    gen_s(g, "stop_rule", p->how[0] ? p->how : "unknown") ||
 	    gen_i(g, "final_cap", p->final_cap) ||
+	    gen_i(g, "disk_images", r->disks) || gen_i(g, "disk_passes", r->disk_passes) ||
+	    gen_i(g, "disk_bytes_sent", r->disk_bytes) ||
 	    yajl_gen_map_close(g) != yajl_gen_status_ok ||
 	    yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
 		goto out_free_gen;
@@ -387,12 +406,22 @@ static void on_sigint(int sig)
 struct progress_ctx {
 	int tty;
 	int drawn;                  /* a live line is on the terminal */
+	int fd;                     /* the connection */
+	int target_spoke;           /* the target sent something mid-stream */
 };
 
 static void on_progress(const struct keel_mig_progress *p, void *arg)
 {
 	struct progress_ctx *c = arg;
+	struct pollfd pf = { .fd = c->fd, .events = POLLIN };
 	char line[256];
+
+	/* The target says nothing during the stream unless it failed: stop
+	 * sending, and read why after the engine has returned. */
+	if (!p->final && poll(&pf, 1, 0) > 0) {
+		c->target_spoke = 1;
+		mig_cancel = 1;
+	}
 
 	vmctl_migrate_progress_line(line, sizeof(line), p);
 	if (c->tty) {
@@ -432,12 +461,67 @@ static int send_offer(struct vmctl *v, int fd, const struct vmctl_migrate_opts *
 		rc = kmig_offer_answer(fd, err, sizeof(err));
 	else
 		snprintf(err, sizeof(err), "%s", strerror(-rc));
-	if (rc) {
+	if (rc)
 		vmctl_err(v, "%s refused '%s': %s; nothing was sent, it keeps running here",
 			  o->host, name, err);
+	return rc;
+}
+
+/* The domain's disk images (and their cow bases) into ds; 0 or -errno
+ * after printing why. */
+static int gather_disks(struct vmctl *v, uint16_t id, const char *name,
+			struct kmig_disks *ds)
+{
+	uint32_t ids[KEEL_VBD_MAX * 2];
+	struct keel_store *st = vmctl_store(v);
+	struct vmctl_vbd_row r;
+	char err[512];
+	size_t n, i;
+	int rc;
+
+	if (!st)
+		return -ENOENT;
+	n = vmctl_vbd_ids(st, id, ids, KEEL_VBD_MAX * 2);
+	for (i = 0; i < n; i++) {
+		vmctl_vbd_row_read(st, id, ids[i], &r);
+		if (!r.image[0])
+			continue;
+		rc = kmig_disks_add(ds, r.image, err, sizeof(err));
+		if (!rc && r.base[0])
+			rc = kmig_disks_add(ds, r.base, err, sizeof(err));
+		if (rc) {
+			vmctl_err(v, "migrate: '%s': %s", name, err);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* --with-storage before the stream: announce, then copy while it runs. */
+static int disks_precopy(struct vmctl *v, int fd, struct kmig_disks *ds,
+			 const char *name, const char *host)
+{
+	char err[512];
+	int rc;
+
+	rc = kmig_disks_announce(fd, ds, err, sizeof(err));
+	if (rc) {
+		vmctl_err(v, "migrate: %s refused the disk images of '%s': %s; it keeps "
+			  "running here", host, name, err);
 		return rc;
 	}
-	return kmig_send(fd, KMIG_STRM, NULL, 0);
+	fprintf(stderr, "disks: copying %u image%s while '%s' runs\n", ds->n,
+		ds->n == 1 ? "" : "s", name);
+	rc = kmig_disks_precopy(fd, ds, err, sizeof(err));
+	if (rc) {
+		vmctl_err(v, "migrate: copying the disk images of '%s' failed: %s; it "
+			  "keeps running here", name, err);
+		return rc;
+	}
+	fprintf(stderr, "disks: %u pass%s, %llu MiB sent; the last pass follows "
+		"while it is paused\n", ds->rounds, ds->rounds == 1 ? "" : "es",
+		(unsigned long long)(ds->bytes_sent >> 20));
+	return 0;
 }
 
 static int cmd_migrate(struct vmctl *v, int argc, char **argv)
@@ -447,22 +531,18 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 	struct progress_ctx pc = { .tty = isatty(2) };
 	struct keel_mig_opts mo = { 0 };
 	struct sigaction sa = { 0 }, old_int;
+	struct kmig_disks ds = { .cancel = &mig_cancel };
+	struct kmig_relay relay;
 	struct keel_dominfo info;
 	struct keel_ctl *h;
 	struct kxs *xs = NULL;
 	char name[64], err[512], msg[512];
 	double t0, t_sent, t_run;
 	uint16_t id;
-	int fd, rc, status, ret = VMCTL_FAIL;
+	int fd = -1, out_fd, rc, status, ret = VMCTL_FAIL;
 
 	if (vmctl_migrate_parse(v, argc, argv, &o))
 		return VMCTL_FAIL;
-	if (o.with_storage) {
-		vmctl_err(v, "migrate: --with-storage (copying disk images) is not "
-			  "supported yet; put the images in /var/lib/keel/shared, which "
-			  "both hosts of a pair see, and migrate without it");
-		return VMCTL_FAIL;
-	}
 	if (vmctl_resolve(v, o.domain, &id, name, sizeof(name)) ||
 	    vmctl_not_dom0(v, "migrate", id))
 		return VMCTL_FAIL;
@@ -478,33 +558,73 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 		vmctl_err(v, "migrate: domain %u has no name in the store", id);
 		return VMCTL_FAIL;
 	}
+	if (o.with_storage && gather_disks(v, id, name, &ds))
+		goto out_close_disks;
 	rc = kxs_open(NULL, NULL, &xs);
 	if (rc) {
 		vmctl_err(v, "cannot connect to the store (xenstored): %s", strerror(-rc));
-		return VMCTL_FAIL;
+		goto out_close_disks;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	fd = open_session(v, &o);
-	if (fd < 0)
-		goto out_close_xs;
-	if (send_offer(v, fd, &o, name, &info))
-		goto out_close_fd;
-
 	mig_cancel = 0;
 	mig_too_late = 0;
 	sa.sa_handler = on_sigint;        /* no SA_RESTART: blocking calls end */
 	sigaction(SIGINT, &sa, &old_int);
+	fd = open_session(v, &o);
+	if (fd < 0)
+		goto out_restore_sigint;
+	pc.fd = fd;
+	if (send_offer(v, fd, &o, name, &info))
+		goto out_restore_sigint;
+	t0 = now_ms();
+	if (ds.n && disks_precopy(v, fd, &ds, name, o.host))
+		goto out_restore_sigint;
+	/* With --with-storage the stream goes through the relay even for a
+	 * guest without disks (its last pass is then empty). */
+	if (o.with_storage) {
+		rc = kmig_relay_start(&relay, fd, &ds, &out_fd);
+	} else {
+		out_fd = fd;
+		rc = kmig_send(fd, KMIG_STRM, NULL, 0);
+	}
+	if (rc) {
+		vmctl_err(v, "migrate: cannot start the stream: %s", strerror(-rc));
+		goto out_restore_sigint;
+	}
+
 	mo.live = o.live;
 	mo.max_downtime_ms = o.max_downtime_ms;
 	mo.progress = on_progress;
 	mo.progress_arg = &pc;
 	mo.cancel = &mig_cancel;
-	t0 = now_ms();
 	err[0] = '\0';
-	rc = keel_mig_save(h, xs, name, fd, &mo, &res.rep, err, sizeof(err));
+	rc = keel_mig_save(h, xs, name, out_fd, &mo, &res.rep, err, sizeof(err));
+	if (o.with_storage) {
+		int rrc;
+
+		close(out_fd);
+		rrc = kmig_relay_finish(&relay);
+		if (!rc && rrc && !relay.end_sent) {
+			/* The target never had the END record: it starts nothing
+			 * and frees all; the guest may run on here. */
+			char rerr[256];
+
+			if (keel_mig_resume_source(h, xs, name, rerr, sizeof(rerr)))
+				vmctl_err(v, "migrate: cannot resume '%s' here: %s", name, rerr);
+			snprintf(err, sizeof(err), "%s", relay.err);
+			rc = rrc;
+		}
+	}
 	t_sent = now_ms();
 	mig_too_late = 1;
 	progress_end(&pc);
+	if (rc && (pc.target_spoke || rc == -EPIPE || rc == -ECONNRESET) &&
+	    !kmig_result_recv(fd, 5000, &status, msg, sizeof(msg)) && status) {
+		shutdown(fd, SHUT_RDWR);
+		vmctl_err(v, "migrate: %s could not take '%s': %s; it keeps running here",
+			  o.host, name, msg);
+		goto out_restore_sigint;
+	}
 	if (rc) {
 		shutdown(fd, SHUT_RDWR);
 		if (rc == -ECANCELED)
@@ -522,21 +642,26 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 	t_run = now_ms();
 	if (rc) {
 		vmctl_err(v, "migrate: %s; '%s' is left PAUSED here, as %s may run it: "
-			  "check 'vmctl list' there, then 'vmctl unpause %s' or "
-			  "'vmctl destroy %s' here", msg, name, o.host, name, name);
+			  "check 'vmctl list' there, then 'vmctl migrate-abort %s' (it "
+			  "does not run there) or 'vmctl destroy %s' (it does) here", msg,
+			  name, o.host, name, name);
 		goto out_restore_sigint;
 	}
 	if (status) {
-		int urc = keel_domain_unpause(h, id);
+		char rerr[256];
+		int urc = keel_mig_resume_source(h, xs, name, rerr, sizeof(rerr));
 
-		vmctl_err(v, "migrate: %s could not start '%s': %s; %s", o.host, name, msg,
-			  urc ? "it is left paused here (unpause failed)" :
-				"it runs on here");
+		vmctl_err(v, "migrate: %s could not start '%s': %s; %s%s", o.host, name, msg,
+			  urc ? "it is left paused here: " : "it runs on here",
+			  urc ? rerr : "");
 		goto out_restore_sigint;
 	}
 	res.domain = name;
 	res.host = o.host;
 	res.live = o.live;
+	res.disks = ds.n;
+	res.disk_passes = ds.rounds;
+	res.disk_bytes = ds.bytes_sent;
 	/* The engine timed up to its last byte; the guest was down until the
 	 * target said it runs. */
 	res.rep.downtime_ms += t_run - t_sent;
@@ -548,8 +673,11 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 			  strerror(-rc), id);
 	if (o.json) {
 		char *json = NULL;
+		/* Two statements: the order a call's arguments are evaluated
+		 * in is unspecified, json could be read before it is set. */
+		int jrc = vmctl_migrate_json(&res, &json);
 
-		ret = vmctl_put_json(v, vmctl_migrate_json(&res, &json), json);
+		ret = vmctl_put_json(v, jrc, json);
 	} else {
 		vmctl_migrate_print(v->out, &res);
 		ret = VMCTL_OK;
@@ -559,9 +687,42 @@ static int cmd_migrate(struct vmctl *v, int argc, char **argv)
 
 out_restore_sigint:
 	sigaction(SIGINT, &old_int, NULL);
-out_close_fd:
-	close(fd);
-out_close_xs:
+	if (fd >= 0)
+		close(fd);
 	kxs_close(xs);
+out_close_disks:
+	kmig_disks_close(&ds);
 	return ret;
+}
+
+static int cmd_migrate_abort(struct vmctl *v, int argc, char **argv)
+{
+	struct keel_ctl *h;
+	struct kxs *xs;
+	char name[64], err[256];
+	uint16_t id;
+	int rc;
+
+	if (argc != 2)
+		return vmctl_usage_error(v, vmctl_find_cmd("migrate-abort"),
+					 "migrate-abort: expected one DOMAIN");
+	if (vmctl_resolve(v, argv[1], &id, name, sizeof(name)) ||
+	    vmctl_not_dom0(v, "migrate-abort", id))
+		return VMCTL_FAIL;
+	h = vmctl_ctl(v);
+	if (!h)
+		return VMCTL_FAIL;
+	rc = kxs_open(NULL, NULL, &xs);
+	if (rc) {
+		vmctl_err(v, "cannot connect to the store (xenstored): %s", strerror(-rc));
+		return VMCTL_FAIL;
+	}
+	rc = keel_mig_resume_source(h, xs, name, err, sizeof(err));
+	kxs_close(xs);
+	if (rc) {
+		vmctl_err(v, "migrate-abort: cannot resume '%s': %s", name, err);
+		return VMCTL_FAIL;
+	}
+	fprintf(v->out, "'%s' runs here again\n", name);
+	return VMCTL_OK;
 }

@@ -54,7 +54,7 @@ const struct vmctl_cmd vmctl_net_cmds[] = {
 	  "frames dropped, with the reasons that have counts (mac-spoof,\n"
 	  "ip-spoof, arp-spoof, ethertype, bad-request, too-many-slots,\n"
 	  "grant-copy, tap-write, rx-no-buffer, rx-too-big, rx-grant-copy;\n"
-	  "docs/network.md).  Counters are updated once a second.\n\n"
+	  "/usr/share/doc/keel/network.md).  Counters are updated once a second.\n\n"
 	  "  -j, --json   a JSON array instead (every counter and reason)\n",
 	  cmd_network_list },
 	{ NULL, NULL, NULL, NULL, NULL },
@@ -519,9 +519,10 @@ static int cmd_network_list(struct vmctl *v, int argc, char **argv)
 	struct vmctl_vif_row rows[KEEL_VIF_MAX];
 	struct keel_store *st;
 	uint32_t ids[KEEL_VIF_MAX];
-	char name[64], *json;
+	char name[64], *json = NULL;
 	size_t n;
 	uint16_t id;
+	int rc;
 
 	if (vmctl_net_parse(v, "network-list", argc, argv, &o))
 		return VMCTL_FAIL;
@@ -537,5 +538,6 @@ static int cmd_network_list(struct vmctl *v, int argc, char **argv)
 		vmctl_network_list_print(v->out, rows, n);
 		return VMCTL_OK;
 	}
-	return vmctl_put_json(v, vmctl_network_list_json(rows, n, &json), json);
+	rc = vmctl_network_list_json(rows, n, &json);
+	return vmctl_put_json(v, rc, json);
 }

@@ -34,6 +34,7 @@ static const struct vmctl_cmd *const cmd_groups[] = {
 	vmctl_block_cmds,     /* cmd_block.c */
 	vmctl_net_cmds,       /* cmd_net.c */
 	vmctl_migrate_cmds,   /* cmd_migrate.c */
+	vmctl_save_cmds,      /* cmd_save.c */
 };
 
 #define NR_GROUPS (sizeof(cmd_groups) / sizeof(cmd_groups[0]))

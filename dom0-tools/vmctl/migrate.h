@@ -39,6 +39,9 @@ struct vmctl_migrate_result {
 	const char *domain, *host;
 	int live;
 	struct keel_mig_report rep;
+	/* --with-storage: disk images copied, passes over them, bytes sent */
+	unsigned int disks, disk_passes;
+	uint64_t disk_bytes;
 };
 
 /* One progress line, without a line end, into buf; returns buf. */

@@ -66,6 +66,7 @@ extern const struct vmctl_cmd vmctl_console_cmds[];
 extern const struct vmctl_cmd vmctl_block_cmds[];
 extern const struct vmctl_cmd vmctl_net_cmds[];
 extern const struct vmctl_cmd vmctl_migrate_cmds[];   /* cmd_migrate.c */
+extern const struct vmctl_cmd vmctl_save_cmds[];     /* cmd_save.c */
 
 /* Returns the command called name, or NULL. */
 const struct vmctl_cmd *vmctl_find_cmd(const char *name);
@@ -338,6 +339,10 @@ struct vmctl_vbd_row {
 	long long sectors, requests, errors;
 };
 
+/* The vbd devids of domid (backend or frontend directory), sorted; how
+ * many, at most max. */
+size_t vmctl_vbd_ids(struct keel_store *st, uint16_t domid, uint32_t *ids, size_t max);
+
 /* Reads one device's keys from both of its store directories. */
 void vmctl_vbd_row_read(struct keel_store *st, uint16_t domid, uint32_t devid,
 			struct vmctl_vbd_row *r);
@@ -381,9 +386,13 @@ struct vmctl_vif_row {
 /* Parses keel-netback's keel-stats ("tx-packets=N ... drop-R=N ...")
  * into r; 0 or -EINVAL. */
 int vmctl_net_stats_parse(const char *s, struct vmctl_vif_row *r);
+/* Reads one vif's keys from both of its store directories (a missing key
+ * leaves its field empty or -1). */
 void vmctl_vif_row_read(struct keel_store *st, uint16_t domid, uint32_t devid,
 			struct vmctl_vif_row *r);
+/* Prints the `vmctl network-list` table. */
 void vmctl_network_list_print(FILE *out, const struct vmctl_vif_row *rows, size_t n);
+/* The `vmctl network-list --json` array; 0 and a malloc'd string, or -ENOMEM. */
 int vmctl_network_list_json(const struct vmctl_vif_row *rows, size_t n, char **json);
 
 #endif

@@ -32,6 +32,8 @@ static void target_changed(const char *path, const char *token, void *arg)
 	(void)path;
 	(void)token;
 	(void)arg;
+	/* the home may have moved (a restored domain has a new id) */
+	xs_home_path(target_path, sizeof(target_path), "memory/target");
 	rc = xs_read(XS_NO_TX, target_path, buf, sizeof(buf));
 	if (rc < 0)
 		return;                 /* ENOENT: no target (yet) */
@@ -56,6 +58,7 @@ static void report(void)
 	uint64_t kib = balloon_pages_to_kib(mm_nr_populated());
 
 	gk_snprintf(buf, sizeof(buf), "%lu", (unsigned long)kib);
+	xs_home_path(actual_path, sizeof(actual_path), "memory/actual");
 	xs_write(XS_NO_TX, actual_path, buf);
 	if (kib != printed_kib)
 		printk("balloon: %lu KiB\n", (unsigned long)kib);

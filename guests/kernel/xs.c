@@ -319,6 +319,61 @@ int xs_unwatch(const char *path, const char *token)
 	return talk(XS_NO_TX, KEEL_XS_UNWATCH, iov, 2);
 }
 
+/* A restored domain may have another id, so another home: ask the store
+ * (a relative path is the connection's own home), and move every watch
+ * below the old home to the new one. */
+static void follow_home(void)
+{
+	char buf[16], old[sizeof(kernel_home)];
+	unsigned long id = 0;
+	size_t oldlen;
+	int n = xs_read(XS_NO_TX, "domid", buf, sizeof(buf));
+
+	if (n <= 0)
+		return;
+	for (int i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		id = id * 10 + (unsigned long)(buf[i] - '0');
+	if (id == 0 || id == kernel_domid)
+		return;
+	gk_strlcpy(old, kernel_home, sizeof(old));
+	oldlen = strlen(old);
+	kernel_domid = (unsigned int)id;
+	gk_snprintf(kernel_home, sizeof(kernel_home), "/local/domain/%u", kernel_domid);
+	for (unsigned int i = 0; i < XS_MAX_WATCHES; i++) {
+		char np[XS_PATH_MAX];
+
+		if (!watches[i].used || strncmp(watches[i].path, old, oldlen) ||
+		    (watches[i].path[oldlen] != '/' && watches[i].path[oldlen]))
+			continue;
+		gk_snprintf(np, sizeof(np), "%s%s", kernel_home, watches[i].path + oldlen);
+		gk_strlcpy(watches[i].path, np, sizeof(watches[i].path));
+	}
+	printk("resume: now domain %u\n", kernel_domid);
+}
+
+int xs_resume(void)
+{
+	int first = 0;
+
+	follow_home();
+
+	for (unsigned int i = 0; i < XS_MAX_WATCHES; i++) {
+		struct xs_iov iov[2];
+		int rc;
+
+		if (!watches[i].used)
+			continue;
+		iov[0] = str_iov(watches[i].path);
+		iov[1] = str_iov(watches[i].token);
+		rc = talk(XS_NO_TX, KEEL_XS_WATCH, iov, 2);
+		if (rc < 0 && !first)
+			first = rc;
+	}
+	/* Each watch fires once on registration: what changed while we were
+	 * away is looked at again. */
+	return first;
+}
+
 static void fire(const char *path, const char *token)
 {
 	for (unsigned int i = 0; i < XS_MAX_WATCHES; i++)

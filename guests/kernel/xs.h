@@ -34,6 +34,9 @@ int xs_transaction_end(uint32_t tx, int commit);
  * token, including the one the store sends at once on registration. */
 int xs_watch(const char *path, const char *token, xs_watch_fn fn, void *arg);
 int xs_unwatch(const char *path, const char *token);
+/* After a restore: register every watch again with the (new) store
+ * daemon.  0 or the first error. */
+int xs_resume(void);
 /* Pull replies/events off the ring and run queued watch callbacks. */
 void xs_poll(void);
 /* xs_num.c: dir/key as a decimal number: the value, or -1 when it is

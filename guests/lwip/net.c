@@ -3,6 +3,7 @@
  */
 #include "kernel.h"
 #include "net.h"
+#include "net_cmdline.h"
 #include "netfront.h"
 #include "xs.h"
 
@@ -20,6 +21,7 @@ static int netif_ready;
 static int use_dhcp;
 static char addr_str[16] = "0.0.0.0";
 static char hostname[64];
+static uint64_t idle_ns;         /* time spent blocked in net_wait */
 
 static void on_link(void *arg, int up)
 {
@@ -47,26 +49,44 @@ static void on_status(struct netif *n)
  * 0 when there is none, -KEEL_EINVAL when it is not a dotted quad. */
 static int cmdline_ip(const char *cmdline, ip4_addr_t *out)
 {
-	const char *p = cmdline;
+	char word[32];
+	int rc = net_cmdline_value(cmdline, "ip=", word, sizeof(word));
 
-	while (*p) {
-		char word[32];
-		size_t n = 0;
+	if (rc == 0)
+		return 0;
+	if (rc < 0)
+		return -KEEL_EINVAL;
+	return ip4addr_aton(word, out) ? 1 : -KEEL_EINVAL;
+}
 
-		while (*p == ' ' || *p == '\t')
-			p++;
-		while (p[n] && p[n] != ' ' && p[n] != '\t')
-			n++;
-		if (n > 3 && strncmp(p, "ip=", 3) == 0) {
-			if (n - 3 >= sizeof(word))
-				return -KEEL_EINVAL;
-			memcpy(word, p + 3, n - 3);
-			word[n - 3] = '\0';
-			return ip4addr_aton(word, out) ? 1 : -KEEL_EINVAL;
-		}
-		p += n;
+/*
+ * The first address of the vif's `ip` key in its backend directory (the
+ * toolstack writes the vif line's ip= there; keel-netback drops frames
+ * from any other source, docs/network.md), as Mini-OS's netfront reads
+ * it: 1 and *out, 0 when the vif has none (then DHCP).
+ */
+static int vif_ip(unsigned int handle, ip4_addr_t *out)
+{
+	char rel[32], path[96], be[96], val[160], word[20];
+	size_t n = 0;
+	int len;
+
+	gk_snprintf(rel, sizeof(rel), "device/vif/%u", handle);
+	if (xs_home_path(path, sizeof(path), rel) < 0)
+		return 0;
+	gk_snprintf(path + strlen(path), sizeof(path) - strlen(path), "/backend");
+	if (xs_read(XS_NO_TX, path, be, sizeof(be)) <= 0)
+		return 0;
+	gk_snprintf(path, sizeof(path), "%s/ip", be);
+	len = xs_read(XS_NO_TX, path, val, sizeof(val));
+	if (len <= 0)
+		return 0;
+	while (n < (size_t)len && val[n] != ' ' && val[n] != '\t' && n + 1 < sizeof(word)) {
+		word[n] = val[n];
+		n++;
 	}
-	return 0;
+	word[n] = '\0';
+	return ip4addr_aton(word, out) ? 1 : 0;
 }
 
 int net_init(const char *cmdline)
@@ -86,6 +106,10 @@ int net_init(const char *cmdline)
 	if (rc < 0) {
 		printk("net: no network interface (netfront error %d)\n", rc);
 		return rc;
+	}
+	if (!have_ip && vif_ip(netfront_handle(nf), &ip) == 1) {
+		have_ip = 1;
+		printk("net: eth0 address from the vif's ip=\n");
 	}
 	IP4_ADDR(&mask, 255, 255, 255, 0);
 	ip4_addr_set_zero(&gw);
@@ -145,11 +169,18 @@ void net_wait(uint64_t deadline_ns)
 		until = now + (uint64_t)sleep_ms * NS_PER_MS;
 	if (deadline_ns && deadline_ns < until)
 		until = deadline_ns;
-	if (!netfront_pending(nf) && until > now)
+	if (!netfront_pending(nf) && until > now) {
 		kernel_wait(until);
-	else
+		idle_ns += time_now_ns() - now;
+	} else {
 		kernel_poll();
+	}
 	net_poll();
+}
+
+uint64_t net_idle_ns(void)
+{
+	return idle_ns;
 }
 
 struct netif *net_netif(void)
@@ -166,9 +197,11 @@ void net_print_stats(void)
 {
 	const struct netfront_stats *s = netfront_stats(nf);
 
-	printk("net: eth0 rx %lu packets %lu bytes, tx %lu packets %lu bytes, reconnects %lu\n",
+	printk("net: eth0 rx %lu packets %lu bytes, tx %lu packets %lu bytes, "
+	       "events in %lu out %lu, reconnects %lu\n",
 	       (unsigned long)s->rx_packets, (unsigned long)s->rx_bytes,
 	       (unsigned long)s->tx_packets, (unsigned long)s->tx_bytes,
+	       (unsigned long)s->events, (unsigned long)s->notifies,
 	       (unsigned long)s->reconnects);
 	for (int i = 0; i < NETFRONT_DROP_NR; i++)
 		if (s->drops[i])

@@ -7,7 +7,9 @@
  * callbacks (tcp_recv, udp_recv, ...) run inside net_wait().
  *
  * Address: `ip=A.B.C.D` on the command line (/24, no gateway) whatever
- * the vif says; otherwise DHCP (dom0's udhcpd on keelbr0).  When the
+ * the vif says; otherwise the first address of the vif line's ip= (its
+ * backend directory's `ip` key: keel-netback lets only those through);
+ * otherwise DHCP (dom0's udhcpd on keelbr0).  When the
  * address is set, the console gets "net: eth0 up A.B.C.D" (again after
  * every new lease); "net: eth0 link down" / "net: eth0 link up" when
  * the backend goes away and comes back.
@@ -31,6 +33,8 @@ void net_wait(uint64_t deadline_ns);
 /* Run netfront and lwIP's timers without sleeping. */
 void net_poll(void);
 struct netif *net_netif(void);
+/* Time spent asleep in net_wait since boot (idle: nothing to do). */
+uint64_t net_idle_ns(void);
 /* The address as text ("169.254.77.11"; "0.0.0.0" before one is set). */
 const char *net_addr_str(void);
 /* Print netfront's counters ("net: eth0 rx P packets B bytes, ..."). */

@@ -142,12 +142,13 @@ static void grant_release(struct domain *grantee, struct domain *g,
  * only read).  Called with g->gnttab.lock held; takes g->lock.
  */
 static int grant_frame(struct domain *g, uint64_t ref, bool write,
-		       paddr_t *mfn)
+		       paddr_t *mfn, uint64_t *gfn_out)
 {
 	uint32_t gfn = __atomic_load_n(entry_word(g, ref) + 1, __ATOMIC_SEQ_CST);
 	bool writable;
 	int rc;
 
+	*gfn_out = gfn;
 	spin_lock(&g->lock);
 	rc = p2m_lookup(g, gfn, mfn, &writable) ? -EINVAL : 0;
 	if (!rc && write && !writable)
@@ -271,6 +272,7 @@ static int map_locked(struct domain *self, struct domain *g,
 {
 	bool ro = m->flags & KEEL_GNTMAP_readonly;
 	struct maptrack *mt;
+	uint64_t gfn;
 	paddr_t mfn;
 	int h, rc;
 
@@ -288,7 +290,7 @@ static int map_locked(struct domain *self, struct domain *g,
 		grant_release(self, g, m->ref, !ro);
 		return -EPERM;
 	}
-	rc = grant_frame(g, m->ref, !ro, &mfn);
+	rc = grant_frame(g, m->ref, !ro, &mfn, &gfn);
 	if (!rc) {
 		rc = map_into(self, mfn, ro);
 		if (rc)
@@ -304,6 +306,7 @@ static int map_locked(struct domain *self, struct domain *g,
 	mt->granter = g->id;
 	mt->ref = m->ref;
 	mt->mfn = mfn;
+	mt->gfn = gfn;
 	g->gnttab.maps_of_mine++;
 	m->handle = h;
 	m->dev_frame = mfn >> PAGE_SHIFT;
@@ -346,6 +349,14 @@ static void unmap_locked(struct domain *d, struct domain *g, unsigned h)
 		       d->id, h, (unsigned long)mt.mfn);
 	spin_unlock(&d->lock);
 	if (g) {
+		/* dom0 may have written the page through its own mapping,
+		 * which the granter's nested map never saw: log-dirty mode
+		 * must send it again (as Xen marks it at unmap). */
+		if (!mt.readonly) {
+			spin_lock(&g->lock);
+			logdirty_mark(g, mt.gfn);
+			spin_unlock(&g->lock);
+		}
 		grant_release(d, g, mt.ref, !mt.readonly);
 		g->gnttab.maps_of_mine--;
 	}
@@ -402,6 +413,7 @@ static int unmap_handle(struct domain *d, uint64_t h)
 struct copy_side {
 	struct domain *g;          /* granter, or NULL: a gfn of the caller */
 	uint64_t ref_or_gfn;
+	uint64_t gfn;              /* a grant's frame (log-dirty) */
 	uint16_t offset;
 	bool write;
 	bool acquired;             /* grant flags set */
@@ -480,7 +492,7 @@ static int copy_acquire(struct domain *self, struct copy_side *s)
 	if (rc)
 		return rc;
 	s->acquired = true;
-	rc = grant_frame(s->g, s->ref_or_gfn, s->write, &s->mfn);
+	rc = grant_frame(s->g, s->ref_or_gfn, s->write, &s->mfn, &s->gfn);
 	s->referenced = !rc;
 	return rc;
 }
@@ -536,10 +548,19 @@ static int copy_locked(struct domain *self, struct copy_side *src,
 
 	if (!rc)
 		rc = copy_acquire(self, dst);
-	if (!rc)
+	if (!rc) {
+		struct domain *w = dst->g ? dst->g : self;
+
 		memmove((uint8_t *)arch_phys_to_virt(dst->mfn) + dst->offset,
 			(uint8_t *)arch_phys_to_virt(src->mfn) + src->offset,
 			len);
+		/* written behind the nested map's back: log-dirty must know */
+		if (!w->privileged) {
+			spin_lock(&w->lock);
+			logdirty_mark(w, dst->g ? dst->gfn : dst->ref_or_gfn);
+			spin_unlock(&w->lock);
+		}
+	}
 	copy_release(self, dst);
 	copy_release(self, src);
 	return rc;

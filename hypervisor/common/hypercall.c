@@ -9,6 +9,7 @@
 #include <keel/time.h>
 #include <keel/evtchn.h>
 #include <keel/gnttab.h>
+#include <keel/perfc.h>
 #include <public/keel.h>
 
 typedef long (*hypercall_fn)(struct vcpu *v, const uint64_t *args);
@@ -46,6 +47,7 @@ long hypercall_dispatch(struct vcpu *v, uint64_t nr,
 	uint64_t start;
 	long rc;
 
+	perfc_hypercall(v->domain, nr);
 	if (nr >= KEEL_HC_MAX || !table[nr])
 		return -ENOSYS;
 	v->hold_subop = subop_of(nr, args);

@@ -8,6 +8,7 @@
 #include <keel/hold.h>
 #include <keel/lib.h>
 #include <keel/mm.h>
+#include <keel/perfc.h>
 #include <public/sysctl.h>
 
 static long physinfo(struct vcpu *v, const uint64_t *args)
@@ -50,6 +51,16 @@ static long readconsole(struct vcpu *v, const uint64_t *args)
 	return rc ? rc : (long)n;
 }
 
+static long perfc(struct vcpu *v, const uint64_t *args)
+{
+	struct keel_perfc pc;
+
+	if (args[2] != sizeof(pc))
+		return -EINVAL;
+	perfc_read(&pc);
+	return copy_to_guest(v->domain, args[1], &pc, sizeof(pc));
+}
+
 static long hold_stats(struct vcpu *v, const uint64_t *args)
 {
 	static struct keel_hold_stat buf[KEEL_HOLD_MAX_ENTRIES]; /* dom0 only */
@@ -75,6 +86,8 @@ long do_sysctl_op(struct vcpu *v, const uint64_t args[HYPERCALL_NARGS])
 		return physinfo(v, args);
 	case KEEL_SYSCTL_READCONSOLE:
 		return readconsole(v, args);
+	case KEEL_SYSCTL_PERFC:
+		return perfc(v, args);
 	case KEEL_SYSCTL_HOLD_STATS:
 		return hold_stats(v, args);
 	default:

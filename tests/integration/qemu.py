@@ -90,7 +90,7 @@ class Qemu:
         self.cmdline = [
             qemu, "-machine", "pc", "-cpu", "max", "-accel", accel or ACCEL,
             "-smp", str(smp), "-m", str(mem),
-            "-display", "none", "-no-reboot",
+            "-display", "none", "-no-reboot", "-nic", "none",
             "-serial", "stdio", "-monitor", "none",
             "-cdrom", iso, "-boot", "d",
             "-debugcon", "file:" + self.debugcon_log,

@@ -18,6 +18,7 @@ final `poweroff` must end QEMU.  Around the list, on the same boot:
   list --json prints cpu_seconds with three decimals, dom0's not 0;
   the docs the help texts cite are in dom0 (/usr/share/doc/keel);
   hello's ticks are in its console log and not in vmctl dmesg;
+  httpd says "net: eth0 up 169.254.77.11" before the README pings it;
   hello's console log: a dated line at each start, and "balloon: 4096 KiB"
   once per start.
 Prints one "PASS: name" / "FAIL: name: why" line per check and a summary;
@@ -125,7 +126,8 @@ def main():
 
         def help_docs_exist():
             st, out = b.run("for c in $(vmctl --help | awk '/^  [a-z]/ {print $1}'); do "
-                            "vmctl help $c; done; vmctl --help; keel-blkback --help")
+                            "vmctl help $c; done; vmctl --help; keel-blkback --help; "
+                            "keel-netback --help")
             paths = sorted(set(re.findall(r"/usr/share/doc/keel/[A-Za-z0-9_.-]+\.md", out)))
             if not paths or re.search(r"(^|[ (])docs/\S+\.md", out, re.M):
                 return False, f"cited: {paths}; {out[-300:]!r}"
@@ -193,6 +195,19 @@ def main():
                             return False, "no 'disk: write' line within 90 s"
                         time.sleep(1)
                 b.check("disk_guest_wrote_before_detach", disk_idles)
+            if cmd.startswith("ping -c 3 169.254.77.11"):
+                def httpd_up():
+                    # As the README says: once 'net: eth0 up' is in its log.
+                    deadline = time.monotonic() + 120
+                    while True:
+                        st, out = b.run("grep '^net: eth0 up' "
+                                        "/var/log/keel/console/httpd.log")
+                        if st == 0:
+                            return "169.254.77.11" in out, out.strip()[-200:]
+                        if time.monotonic() > deadline:
+                            return False, "no 'net: eth0 up' line within 120 s"
+                        time.sleep(1)
+                b.check("httpd_guest_up_before_ping", httpd_up)
             if cmd == "vmctl destroy hello":
                 def paused_shutdown():
                     b.run("vmctl pause hello")

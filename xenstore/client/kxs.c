@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kxs.h"
@@ -17,11 +18,30 @@ struct kxs_event {
 	char *path, *token;
 };
 
+/* A watch the handle registered, to register again after a reconnect. */
+struct kxs_watch {
+	struct kxs_watch *next;
+	char *token;
+	char path[];
+};
+
+#define KXS_TX_MAX 64   /* open transactions remembered per handle */
+
 struct kxs {
 	int fd;
 	uint32_t next_req;
 	const struct xs_logger *log;
 	struct kxs_event *ev_head, **ev_tail;
+	char path[108];                /* the socket, for reconnecting    */
+	int reconnect_ms;              /* 0: never reconnect              */
+	struct kxs_watch *watches;
+	bool restricted;
+	uint32_t restrict_domid;
+	uint32_t txs[KXS_TX_MAX];      /* open on this connection         */
+	unsigned ntxs;
+	uint32_t stale[KXS_TX_MAX];    /* open when the connection died   */
+	unsigned nstale;
+	unsigned reconnects;
 };
 
 static const char *default_path(char *buf, size_t size)
@@ -35,47 +55,67 @@ static const char *default_path(char *buf, size_t size)
 	return buf;
 }
 
-int kxs_open(const char *path, const struct xs_logger *log, struct kxs **out)
+/* A new connected socket to @path, or a negative errno. */
+static int connect_to(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, err;
+
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int kxs_open(const char *path, const struct xs_logger *log, struct kxs **out)
+{
 	struct kxs *h;
 	char buf[256];
-	int err;
+	int fd;
 
 	if (!path)
 		path = default_path(buf, sizeof(buf));
-	if (strlen(path) >= sizeof(sa.sun_path))
+	if (strlen(path) >= sizeof(h->path))
 		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
-	h->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (h->fd < 0) {
-		err = -errno;
-		goto err_free;
+	fd = connect_to(path);
+	if (fd < 0) {
+		xs_log(log, XS_LOG_ERR, "connect %s: %s", path, strerror(-fd));
+		free(h);
+		return fd;
 	}
-	if (connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = -errno;
-		xs_log(log, XS_LOG_ERR, "connect %s: %s", path, strerror(errno));
-		goto err_close;
-	}
+	h->fd = fd;
+	strcpy(h->path, path);
+	h->reconnect_ms = KXS_RECONNECT_MS_DEFAULT;
 	h->log = log;
 	h->next_req = 1;
 	h->ev_tail = &h->ev_head;
 	*out = h;
 	return 0;
+}
 
-err_close:
-	close(h->fd);
-err_free:
-	free(h);
-	return err;
+void kxs_set_reconnect(struct kxs *h, int timeout_ms)
+{
+	h->reconnect_ms = timeout_ms > 0 ? timeout_ms : 0;
+}
+
+unsigned kxs_reconnects(const struct kxs *h)
+{
+	return h->reconnects;
 }
 
 void kxs_close(struct kxs *h)
 {
 	struct kxs_event *e, *next;
+	struct kxs_watch *w, *wnext;
 
 	if (!h)
 		return;
@@ -84,7 +124,13 @@ void kxs_close(struct kxs *h)
 		free(e->path);
 		free(e);
 	}
-	close(h->fd);
+	for (w = h->watches; w; w = wnext) {
+		wnext = w->next;
+		free(w->token);
+		free(w);
+	}
+	if (h->fd >= 0)
+		close(h->fd);
 	free(h);
 }
 
@@ -165,15 +211,21 @@ static void queue_event(struct kxs *h, char *body, size_t len)
 	h->ev_tail = &e->next;
 }
 
-int kxs_request(struct kxs *h, uint32_t type, uint32_t tx,
-		const void *payload, size_t len, char **reply, size_t *rlen)
+/* One request and its reply on the current connection.  *@lost is set
+ * when the connection failed (as opposed to an ERROR reply). */
+static int request_once(struct kxs *h, uint32_t type, uint32_t tx,
+			const void *payload, size_t len, char **reply,
+			size_t *rlen, bool *lost)
 {
 	struct keel_xs_msg_hdr hdr = { type, h->next_req++, tx, (uint32_t)len };
 	char *body;
 	int rc;
 
-	if (len > KEEL_XS_PAYLOAD_MAX)
-		return -E2BIG;
+	*lost = false;
+	if (h->fd < 0) {
+		*lost = true;
+		return -ENOTCONN;
+	}
 	rc = write_all(h->fd, &hdr, sizeof(hdr));
 	if (rc == 0 && len)
 		rc = write_all(h->fd, payload, len);
@@ -188,7 +240,7 @@ int kxs_request(struct kxs *h, uint32_t type, uint32_t tx,
 		if (hdr.type == KEEL_XS_ERROR) {
 			rc = -xs_errno_from_name(body);
 			free(body);
-			break;
+			return rc;
 		}
 		if (reply) {
 			*reply = body;
@@ -197,8 +249,145 @@ int kxs_request(struct kxs *h, uint32_t type, uint32_t tx,
 		} else {
 			free(body);
 		}
-		break;
+		return 0;
 	}
+	*lost = true;
+	return rc;
+}
+
+static bool tx_in(const uint32_t *v, unsigned n, uint32_t tx)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == tx)
+			return true;
+	return false;
+}
+
+static void tx_drop(uint32_t *v, unsigned *n, uint32_t tx)
+{
+	unsigned i;
+
+	for (i = 0; i < *n; i++) {
+		if (v[i] == tx) {
+			v[i] = v[--*n];
+			return;
+		}
+	}
+}
+
+/* Registers the handle's restriction and watches on a new connection;
+ * the watches' first events are queued as usual. */
+static int reregister(struct kxs *h)
+{
+	struct kxs_watch *w;
+	char id[16], *buf;
+	size_t plen, tlen;
+	bool lost;
+	int rc;
+
+	if (h->restricted) {
+		snprintf(id, sizeof(id), "%u", h->restrict_domid);
+		rc = request_once(h, KEEL_XS_RESTRICT, 0, id, strlen(id) + 1,
+				  NULL, NULL, &lost);
+		if (rc)
+			return rc;
+	}
+	for (w = h->watches; w; w = w->next) {
+		plen = strlen(w->path) + 1;
+		tlen = strlen(w->token) + 1;
+		buf = malloc(plen + tlen);
+		if (!buf)
+			return -ENOMEM;
+		memcpy(buf, w->path, plen);
+		memcpy(buf + plen, w->token, tlen);
+		rc = request_once(h, KEEL_XS_WATCH, 0, buf, plen + tlen, NULL,
+				  NULL, &lost);
+		free(buf);
+		if (rc && rc != -EEXIST)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * The store went away (restarted): connects again within the handle's
+ * reconnect time, registers the restriction and watches again, and marks
+ * the transactions that were open as stale (their requests get -EAGAIN:
+ * the new daemon does not know them).  0 or a negative errno.
+ */
+static int reconnect(struct kxs *h)
+{
+	struct timespec t0, now;
+	long waited;
+	int fd, rc;
+
+	if (!h->reconnect_ms)
+		return -ENOTCONN;
+	if (h->fd >= 0) {
+		close(h->fd);
+		h->fd = -1;
+	}
+	while (h->ntxs && h->nstale < KXS_TX_MAX)
+		h->stale[h->nstale++] = h->txs[--h->ntxs];
+	h->ntxs = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		fd = connect_to(h->path);
+		if (fd >= 0) {
+			h->fd = fd;
+			rc = reregister(h);
+			if (rc == 0) {
+				h->reconnects++;
+				xs_log(h->log, XS_LOG_INFO,
+				       "reconnected to the store at %s", h->path);
+				return 0;
+			}
+			close(h->fd);
+			h->fd = -1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		waited = (now.tv_sec - t0.tv_sec) * 1000 +
+			 (now.tv_nsec - t0.tv_nsec) / 1000000;
+		if (waited >= h->reconnect_ms) {
+			xs_log(h->log, XS_LOG_ERR,
+			       "the store at %s did not come back within %d ms",
+			       h->path, h->reconnect_ms);
+			return fd < 0 ? fd : -ECONNRESET;
+		}
+		poll(NULL, 0, 100);
+	}
+}
+
+int kxs_request(struct kxs *h, uint32_t type, uint32_t tx,
+		const void *payload, size_t len, char **reply, size_t *rlen)
+{
+	bool lost;
+	int rc;
+
+	if (len > KEEL_XS_PAYLOAD_MAX)
+		return -E2BIG;
+	if (tx && tx_in(h->stale, h->nstale, tx)) {
+		/* opened before the store restarted: it is gone */
+		if (type == KEEL_XS_TRANSACTION_END)
+			tx_drop(h->stale, &h->nstale, tx);
+		return -EAGAIN;
+	}
+	rc = request_once(h, type, tx, payload, len, reply, rlen, &lost);
+	if (!lost || !h->reconnect_ms)
+		return rc;
+	rc = reconnect(h);
+	if (rc)
+		return rc;
+	if (tx) {
+		if (type == KEEL_XS_TRANSACTION_END)
+			tx_drop(h->stale, &h->nstale, tx);
+		return -EAGAIN;
+	}
+	/* Not in a transaction: asking again is what the caller would do
+	 * (a WRITE the old daemon applied is applied again, harmlessly). */
+	rc = request_once(h, type, tx, payload, len, reply, rlen, &lost);
 	return rc;
 }
 
@@ -347,14 +536,42 @@ int kxs_set_perms(struct kxs *h, uint32_t tx, const char *path,
 int kxs_watch(struct kxs *h, const char *path, const char *token)
 {
 	const char *args[2] = { path, token };
+	size_t plen = strlen(path) + 1;
+	struct kxs_watch *w = calloc(1, sizeof(*w) + plen);
+	int rc;
 
-	return simple(h, KEEL_XS_WATCH, 0, args, 2, NULL, NULL);
+	if (!w)
+		return -ENOMEM;
+	memcpy(w->path, path, plen);
+	w->token = strdup(token);
+	if (!w->token) {
+		free(w);
+		return -ENOMEM;
+	}
+	rc = simple(h, KEEL_XS_WATCH, 0, args, 2, NULL, NULL);
+	if (rc) {
+		free(w->token);
+		free(w);
+		return rc;
+	}
+	w->next = h->watches;
+	h->watches = w;
+	return 0;
 }
 
 int kxs_unwatch(struct kxs *h, const char *path, const char *token)
 {
 	const char *args[2] = { path, token };
+	struct kxs_watch **pp, *w;
 
+	for (pp = &h->watches; (w = *pp); pp = &w->next) {
+		if (strcmp(w->path, path) == 0 && strcmp(w->token, token) == 0) {
+			*pp = w->next;
+			free(w->token);
+			free(w);
+			break;
+		}
+	}
 	return simple(h, KEEL_XS_UNWATCH, 0, args, 2, NULL, NULL);
 }
 
@@ -372,16 +589,22 @@ int kxs_read_watch(struct kxs *h, int timeout_ms, char **path, char **token)
 	int rc;
 
 	while (!h->ev_head) {
-		rc = poll(&pfd, 1, timeout_ms);
+		pfd.fd = h->fd;
+		rc = pfd.fd < 0 ? 1 : poll(&pfd, 1, timeout_ms);
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc < 0)
 			return -errno;
 		if (rc == 0)
 			return -ETIMEDOUT;
-		rc = read_msg(h, &hdr, &body);
-		if (rc)
-			return rc;
+		rc = pfd.fd < 0 ? -ENOTCONN : read_msg(h, &hdr, &body);
+		if (rc) {
+			/* the store went away: reconnecting registers the
+			 * watches again, whose first events then arrive */
+			if (!h->reconnect_ms || reconnect(h))
+				return rc;
+			continue;
+		}
 		if (hdr.type == KEEL_XS_WATCH_EVENT)
 			queue_event(h, body, hdr.len);
 		else
@@ -411,22 +634,36 @@ int kxs_tx_start(struct kxs *h, uint32_t *tx)
 		return rc;
 	*tx = (uint32_t)strtoul(reply, NULL, 10);
 	free(reply);
-	return *tx ? 0 : -EPROTO;
+	if (!*tx)
+		return -EPROTO;
+	tx_drop(h->stale, &h->nstale, *tx);   /* the new daemon reused it */
+	if (h->ntxs < KXS_TX_MAX)
+		h->txs[h->ntxs++] = *tx;
+	return 0;
 }
 
 int kxs_tx_end(struct kxs *h, uint32_t tx, bool commit)
 {
-	return kxs_request(h, KEEL_XS_TRANSACTION_END, tx, commit ? "T" : "F",
-			   2, NULL, NULL);
+	int rc = kxs_request(h, KEEL_XS_TRANSACTION_END, tx,
+			     commit ? "T" : "F", 2, NULL, NULL);
+
+	tx_drop(h->txs, &h->ntxs, tx);
+	return rc;
 }
 
 int kxs_restrict(struct kxs *h, uint32_t domid)
 {
 	char id[16];
 	const char *arg = id;
+	int rc;
 
 	snprintf(id, sizeof(id), "%u", domid);
-	return simple(h, KEEL_XS_RESTRICT, 0, &arg, 1, NULL, NULL);
+	rc = simple(h, KEEL_XS_RESTRICT, 0, &arg, 1, NULL, NULL);
+	if (rc == 0) {
+		h->restricted = true;
+		h->restrict_domid = domid;
+	}
+	return rc;
 }
 
 int kxs_introduce(struct kxs *h, uint32_t domid, uint64_t gfn, uint32_t port)

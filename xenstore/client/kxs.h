@@ -8,6 +8,14 @@
  * to their errno (-ENOENT, -EACCES, -EAGAIN ...), transport failures to
  * -EPIPE/-ECONNRESET/-EPROTO.  A transaction id of 0 means "none".
  * Not thread-safe: one thread per handle.
+ *
+ * Reconnection: when the store goes away (xenstored restarted), the next
+ * call connects again (trying for up to the reconnect time, default
+ * KXS_RECONNECT_MS_DEFAULT), registers the handle's RESTRICT and watches
+ * again (their first events arrive as after kxs_watch()) and repeats a
+ * request that was not in a transaction.  A transaction that was open
+ * answers -EAGAIN, as a lost commit race would: retry it.  kxs_fd() may
+ * change across a reconnect: ask for it again each time.
  */
 #ifndef KEEL_KXS_H
 #define KEEL_KXS_H
@@ -26,6 +34,15 @@ struct kxs;
  */
 int kxs_open(const char *path, const struct xs_logger *log, struct kxs **out);
 void kxs_close(struct kxs *h);
+
+#define KXS_RECONNECT_MS_DEFAULT 10000
+
+/* How long a call waits for the store to come back (0: do not reconnect;
+ * calls then fail with the transport error). */
+void kxs_set_reconnect(struct kxs *h, int timeout_ms);
+
+/* How many times the handle has reconnected. */
+unsigned kxs_reconnects(const struct kxs *h);
 
 /* The connection's socket, for an event loop: poll it for POLLIN, then
  * take events with kxs_read_watch(h, 0, ...) until -ETIMEDOUT.  Events

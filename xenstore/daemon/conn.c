@@ -167,6 +167,33 @@ static int check_header(struct xsd_conn *c, const struct keel_xs_msg_hdr *h)
 	return 0;
 }
 
+/* Up to @want bytes of input: from the read-ahead buffer of a socket, or
+ * straight from a ring.  As the transport's read(). */
+static ssize_t transport_read(struct xsd_conn *c, void *dst, size_t want)
+{
+	size_t avail = c->rbuf_len - c->rbuf_off;
+	ssize_t n;
+
+	if (!c->ops->poll_out)
+		return c->ops->read(c->ctx, dst, want);
+	if (!avail) {
+		if (c->rbuf_drained)
+			return 0;        /* poll() tells us when more comes */
+		n = c->ops->read(c->ctx, c->rbuf, sizeof(c->rbuf));
+		if (n <= 0)
+			return n;
+		c->rbuf_off = 0;
+		c->rbuf_len = (size_t)n;
+		c->rbuf_drained = (size_t)n < sizeof(c->rbuf);
+		avail = (size_t)n;
+	}
+	if (want > avail)
+		want = avail;
+	memcpy(dst, c->rbuf + c->rbuf_off, want);
+	c->rbuf_off += want;
+	return (ssize_t)want;
+}
+
 /* Reads the next piece of the current message.  1: a message is
  * complete, 2: progress but not complete, 0: nothing to read now,
  * <0: connection broken. */
@@ -187,7 +214,7 @@ static int read_some(struct xsd_conn *c)
 		want = h.len - (c->in_have - hsz);
 	}
 	if (want) {
-		n = c->ops->read(c->ctx, dst, want);
+		n = transport_read(c, dst, want);
 		if (n < 0)
 			return (int)n;
 		if (n == 0)
@@ -208,6 +235,7 @@ int xsd_conn_input(struct xsd_conn *c)
 	unsigned handled = 0;
 	int rc = 0;
 
+	c->rbuf_drained = false;   /* called because there may be more */
 	while (!c->dead && xsd_conn_wants_input(c) &&
 	       handled < XSD_INPUT_BATCH) {
 		rc = read_some(c);
@@ -263,6 +291,11 @@ int xsd_conn_flush(struct xsd_conn *c)
 	if (wrote && c->ops->kick)
 		c->ops->kick(c->ctx);
 	return rc;
+}
+
+bool xsd_conn_has_buffered_input(const struct xsd_conn *c)
+{
+	return c->rbuf_off < c->rbuf_len;
 }
 
 bool xsd_conn_wants_input(const struct xsd_conn *c)

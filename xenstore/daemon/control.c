@@ -234,6 +234,8 @@ static int ctl_logfile(struct xsd_conn *c, const struct keel_xs_msg_hdr *h,
 
 	if (nargs != 1 || args[0][0] != '/')
 		return -EINVAL;
+	if (c->x->cfg.control_no_files)
+		return -EACCES;
 	f = fopen(args[0], "ae");
 	if (!f)
 		return -errno;
@@ -282,6 +284,8 @@ static int ctl_memreport(struct xsd_conn *c, const struct keel_xs_msg_hdr *h,
 		reply_text(c, h, t.buf);
 		return 0;
 	}
+	if (c->x->cfg.control_no_files)
+		return -EACCES;
 	f = fopen(args[0], "we");
 	if (!f)
 		return -errno;

@@ -48,6 +48,8 @@ struct xsd_db {
 
 #define XSD_DB_NOSYNC 1u  /* TDB: commit without fsync                  */
 #define XSD_DB_SYNC   2u  /* log: sync() fsyncs the log (--sync)        */
+#define XSD_DB_NOMAP  4u  /* log: pwrite() each batch, never mmap (as on
+			   * a file system that cannot preallocate)   */
 
 /* Log size at which the log back end compacts into its TDB image. */
 #define XSD_LOG_COMPACT_BYTES (4u << 20)

@@ -13,13 +13,18 @@
  * A log record is one batch: { u32 magic, u32 payload length, u32 CRC-32
  * of the payload } then the payload, a sequence of { u8 op (1 store,
  * 2 remove), u32 key length, key, [u32 value length, value] }.  A batch is
- * written with one write() before the caller's reply is queued, so a
- * killed daemon loses nothing acknowledged: the page cache outlives the
- * process.  A batch cut short by the kill was never acknowledged; replay
- * stops at the first record that is short or fails its CRC.
+ * in the log before commit() returns, so before the caller's reply is
+ * queued, and a killed daemon loses nothing acknowledged: the page cache
+ * outlives the process.  The log file is preallocated in 1 MiB steps and
+ * mapped shared, so appending a batch is a memcpy into the page cache, no
+ * system call (where the file system cannot preallocate, each batch is
+ * one pwrite() instead).  A batch cut short by the kill was never
+ * acknowledged; replay stops at the first record that is short, zero
+ * (the preallocated tail) or fails its CRC, and a closed log is cut to
+ * what it holds.
  *
- * With XSD_DB_SYNC, commit() only appends; sync() (one fdatasync of the
- * log) makes every batch committed so far power-loss durable, and the
+ * With XSD_DB_SYNC, commit() only appends; sync() (one msync/fdatasync of
+ * the log) makes every batch committed so far power-loss durable, and the
  * daemon calls it once before sending the replies of a poll round: one
  * fsync for all the commits waiting (group commit).  Compacted images are
  * fsynced too, before they replace the old one.
@@ -41,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -49,6 +55,12 @@
 #define LOG_OP_STORE 1
 #define LOG_OP_REMOVE 2
 #define LOG_SEQ_KEY "#logseq"
+#define LOG_MAP_CHUNK (1u << 20)
+/* Longest key a record may hold: node paths (3072 bytes) and the watch
+ * keys of restore.c (a path and a token, up to a 4096-byte request, plus
+ * a prefix) fit; longer keys are refused when stored, so that replay can
+ * read every record written. */
+#define LOG_KEY_MAX 8192u   /* the log grows (preallocated) by this */
 
 struct log_buf {
 	uint8_t *p;
@@ -63,6 +75,9 @@ struct log_db {
 	char *path;                    /* the TDB image                  */
 	int fd;                        /* the current log                */
 	uint64_t seq;                  /* its N                          */
+	uint8_t *map;                  /* it, mapped (NULL: pwrite mode) */
+	size_t map_size;
+	size_t synced;                 /* bytes known on disk (--sync)   */
 	off_t log_bytes;
 	size_t compact_bytes;
 	struct log_buf batch;          /* the open batch's records       */
@@ -83,18 +98,31 @@ static struct log_db *to_log(struct xsd_db *db)
 	return (struct log_db *)db;
 }
 
-/* CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320). */
+/* CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), table-driven. */
+static uint32_t crc_table[256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+	uint32_t c, i;
+	int k;
+
+	for (i = 0; i < 256; i++) {
+		c = i;
+		for (k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+		crc_table[i] = c;
+	}
+}
+
 static uint32_t crc32_calc(const uint8_t *p, size_t len)
 {
 	uint32_t crc = 0xffffffffu;
 	size_t i;
-	int k;
 
-	for (i = 0; i < len; i++) {
-		crc ^= p[i];
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-	}
+	pthread_once(&crc_once, crc_init);
+	for (i = 0; i < len; i++)
+		crc = crc_table[(crc ^ p[i]) & 0xffu] ^ (crc >> 8);
 	return ~crc;
 }
 
@@ -139,7 +167,7 @@ static int buf_add_op(struct log_buf *b, uint8_t op, const char *key,
 static int apply_ops(struct xsd_db *db, const uint8_t *p, size_t len)
 {
 	size_t off = 0;
-	char key[4096];
+	static char key[LOG_KEY_MAX];   /* one thread at a time replays */
 	uint32_t klen, vlen;
 	uint8_t op;
 	int rc;
@@ -189,6 +217,7 @@ static int replay_log(struct log_db *l, uint64_t seq, unsigned *batches)
 	uint32_t hdr[3];
 	uint8_t *p = NULL;
 	size_t cap = 0;
+	bool clean_end = false;
 	FILE *f;
 	int rc = 0;
 
@@ -197,6 +226,10 @@ static int replay_log(struct log_db *l, uint64_t seq, unsigned *batches)
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
 	while (fread(hdr, sizeof(hdr), 1, f) == 1) {
+		if (!hdr[0] && !hdr[1] && !hdr[2]) {
+			clean_end = true;   /* the preallocated tail */
+			break;
+		}
 		if (hdr[0] != LOG_MAGIC || hdr[1] > (64u << 20))
 			break;
 		if (hdr[1] > cap) {
@@ -226,7 +259,7 @@ static int replay_log(struct log_db *l, uint64_t seq, unsigned *batches)
 	}
 	if (rc == 0 && !feof(f) && ferror(f))
 		rc = -EIO;
-	if (rc == 0 && !feof(f))
+	if (rc == 0 && !feof(f) && !clean_end)
 		xs_log(l->log, XS_LOG_WARN,
 		       "%s: ignoring a torn or corrupt tail (never acknowledged)",
 		       name);
@@ -355,6 +388,61 @@ static void drop_logs(struct log_db *l, uint64_t upto)
 	free(v);
 }
 
+/* fsyncs the directory holding @path (a new or renamed file in it). */
+static void sync_dir(const char *path)
+{
+	char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+	int dfd;
+
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+}
+
+/* Closes the current log: unmapped and cut to what it holds. */
+static void close_log(struct log_db *l)
+{
+	if (l->map) {
+		munmap(l->map, l->map_size);
+		l->map = NULL;
+		if (ftruncate(l->fd, l->log_bytes) < 0)
+			xs_log(l->log, XS_LOG_WARN, "log %llu: cannot cut its "
+			       "preallocated tail: %s (harmless)",
+			       (unsigned long long)l->seq, strerror(errno));
+	}
+	if (l->fd >= 0)
+		close(l->fd);
+	l->fd = -1;
+}
+
+/* Preallocates @l's log file up to @size and maps it (grown with
+ * mremap); false when the file system cannot (pwrite mode then). */
+static bool map_log(struct log_db *l, size_t size)
+{
+	void *m;
+
+	if ((l->flags & XSD_DB_NOMAP) ||
+	    posix_fallocate(l->fd, 0, (off_t)size) != 0)
+		return false;
+	if ((l->flags & XSD_DB_SYNC) && fdatasync(l->fd) < 0)
+		return false;      /* the size must survive a power loss */
+	if (l->map)
+		m = mremap(l->map, l->map_size, size, MREMAP_MAYMOVE);
+	else
+		m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 l->fd, 0);
+	if (m == MAP_FAILED)
+		return false;
+	l->map = m;
+	l->map_size = size;
+	return true;
+}
+
 /* Opens log @seq, new and empty, as the current log. */
 static int open_log(struct log_db *l, uint64_t seq)
 {
@@ -362,18 +450,22 @@ static int open_log(struct log_db *l, uint64_t seq)
 	int fd;
 
 	log_path(l, seq, name, sizeof(name));
-	fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
-		  0600);
+	fd = open(name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		xs_log(l->log, XS_LOG_ERR, "cannot create %s: %s", name,
 		       strerror(errno));
 		return -errno;
 	}
-	if (l->fd >= 0)
-		close(l->fd);
+	close_log(l);
 	l->fd = fd;
 	l->seq = seq;
 	l->log_bytes = 0;
+	l->synced = 0;
+	if (!map_log(l, LOG_MAP_CHUNK))
+		xs_log(l->log, XS_LOG_DEBUG, "%s: not mapped, using pwrite",
+		       name);
+	if (l->flags & XSD_DB_SYNC)
+		sync_dir(name);
 	return 0;
 }
 
@@ -413,20 +505,8 @@ static void *compact_thread(void *arg)
 	}
 	if (rc == 0 && rename(tmp, l->path) < 0)
 		rc = -errno;
-	if (rc == 0 && (l->flags & XSD_DB_SYNC)) {
-		/* the rename itself must reach the disk */
-		char *dir = strdup(l->path), *slash = dir ? strrchr(dir, '/') : NULL;
-		int dfd;
-
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = '\0';
-		dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dir);
-	}
+	if (rc == 0 && (l->flags & XSD_DB_SYNC))
+		sync_dir(l->path);   /* the rename itself must reach the disk */
 	if (rc)
 		unlink(tmp);
 	l->compact_rc = rc;
@@ -498,8 +578,11 @@ static int lg_store(struct xsd_db *db, const char *key, const uint8_t *val,
 		    size_t len)
 {
 	struct log_db *l = to_log(db);
-	int rc = buf_add_op(&l->batch, LOG_OP_STORE, key, val, len);
+	int rc;
 
+	if (strlen(key) >= LOG_KEY_MAX)
+		return -E2BIG;
+	rc = buf_add_op(&l->batch, LOG_OP_STORE, key, val, len);
 	return rc ? rc : l->mem->ops->store(l->mem, key, val, len);
 }
 
@@ -536,17 +619,33 @@ static int lg_begin(struct xsd_db *db)
 	return rc;
 }
 
-/* Appends the batch record; on a failed or short write the log is cut
- * back so later records are not hidden behind a torn one. */
+/* Appends the batch record: a copy into the mapped log (grown first if
+ * need be), or pwrite()s; on a failed or short write the log is cut back
+ * so later records are not hidden behind a torn one. */
 static int append_batch(struct log_db *l)
 {
 	uint32_t *hdr = (uint32_t *)l->batch.p;
-	size_t off = 0;
+	size_t off = 0, need = (size_t)l->log_bytes + l->batch.len, size;
 
 	hdr[1] = (uint32_t)(l->batch.len - sizeof(uint32_t) * 3);
 	hdr[2] = crc32_calc(l->batch.p + sizeof(uint32_t) * 3, hdr[1]);
+	if (l->map && need > l->map_size) {
+		for (size = l->map_size * 2; size < need; size *= 2)
+			;
+		if (!map_log(l, size)) {
+			xs_log(l->log, XS_LOG_ERR, "log: cannot grow to %zu "
+			       "bytes: %s", size, strerror(errno));
+			return -ENOSPC;
+		}
+	}
+	if (l->map) {
+		memcpy(l->map + l->log_bytes, l->batch.p, l->batch.len);
+		l->log_bytes += (off_t)l->batch.len;
+		return 0;
+	}
 	while (off < l->batch.len) {
-		ssize_t n = write(l->fd, l->batch.p + off, l->batch.len - off);
+		ssize_t n = pwrite(l->fd, l->batch.p + off, l->batch.len - off,
+				   l->log_bytes + (off_t)off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -599,13 +698,24 @@ static int lg_sync(struct xsd_db *db)
 {
 	struct log_db *l = to_log(db);
 
+	long page = sysconf(_SC_PAGESIZE);
+	size_t from;
+	int rc;
+
 	if (!l->unsynced)
 		return 0;
 	l->unsynced = false;
-	if (fdatasync(l->fd) < 0) {
-		xs_log(l->log, XS_LOG_ERR, "log fsync: %s", strerror(errno));
+	if (l->map) {
+		from = l->synced & ~((size_t)page - 1);
+		rc = msync(l->map + from, (size_t)l->log_bytes - from, MS_SYNC);
+	} else {
+		rc = fdatasync(l->fd);
+	}
+	if (rc < 0) {
+		xs_log(l->log, XS_LOG_ERR, "log sync: %s", strerror(errno));
 		return -errno;
 	}
+	l->synced = (size_t)l->log_bytes;
 	return 0;
 }
 
@@ -615,8 +725,7 @@ static void lg_close(struct xsd_db *db)
 
 	compact_reap(l, true);
 	lg_sync(db);
-	if (l->fd >= 0)
-		close(l->fd);
+	close_log(l);
 	l->mem->ops->close(l->mem);
 	free(l->batch.p);
 	free(l->path);

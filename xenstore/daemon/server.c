@@ -86,6 +86,24 @@ static void serve_conn(struct xsd_conn *c, short revents)
 	}
 }
 
+/* Requests read ahead that wait in a connection's buffer, which poll()
+ * cannot see (input was paused, or the batch limit was reached). */
+static bool buffered_ready(struct xsd_conn *c)
+{
+	return c && !xsd_conn_is_dead(c) && xsd_conn_wants_input(c) &&
+	       xsd_conn_has_buffered_input(c);
+}
+
+static bool any_buffered_ready(struct xsd *x)
+{
+	struct xsd_conn *c;
+
+	for (c = xsd_conn_first(x); c; c = xsd_conn_next(c))
+		if (buffered_ready(c))
+			return true;
+	return false;
+}
+
 /* Flushes every connection and destroys the dead ones. */
 static void reap(struct xsd *x, const struct xs_logger *log)
 {
@@ -161,10 +179,13 @@ int xsd_server_run(struct xsd *x, int lfd, int sigfd,
 		for (i = PS_FIRST_CONN; i < ps.n; i++)
 			if (ps.fds[i].revents)
 				serve_conn(ps.conns[i], ps.fds[i].revents);
+			else if (buffered_ready(ps.conns[i]))
+				serve_conn(ps.conns[i], POLLIN);
 		if (ps.fds[0].revents & POLLIN)
 			while (xsd_sock_accept(x, lfd, log) == 0)
 				;
 		again = xt && xt->after ? xt->after(xt->ctx) : false;
+		again |= any_buffered_ready(x);
 		if (xt && xt->tick && xt->tick_ms > 0 && now_ms() >= next_tick) {
 			xt->tick(xt->ctx);
 			next_tick = now_ms() + xt->tick_ms;

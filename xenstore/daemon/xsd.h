@@ -58,6 +58,8 @@ struct xsd_config {
 	struct xsd_quota quota;   /* limits for unprivileged domains        */
 	size_t out_max;           /* bytes queued to one client before it is
 				   * disconnected (0: 16 MiB)               */
+	bool control_no_files;    /* CONTROL logfile / memreport FILE refused
+				   * (EACCES): for fuzzing                  */
 };
 
 /* Fills @cfg with the default quotas. */
@@ -110,6 +112,11 @@ int xsd_conn_flush(struct xsd_conn *c);
 
 /* Whether input should be read now (false while too many replies wait). */
 bool xsd_conn_wants_input(const struct xsd_conn *c);
+
+/* Whether input was read ahead and waits in the connection's buffer: the
+ * transport's descriptor will not poll readable for it, so the event
+ * loop calls xsd_conn_input() again once xsd_conn_wants_input(). */
+bool xsd_conn_has_buffered_input(const struct xsd_conn *c);
 
 /* Whether output is queued. */
 bool xsd_conn_has_output(const struct xsd_conn *c);

@@ -48,6 +48,13 @@ struct xsd_conn {
 	uint8_t hdr_buf[sizeof(struct keel_xs_msg_hdr)];
 	size_t in_have;
 	uint8_t payload[KEEL_XS_PAYLOAD_MAX + 1];
+	/* Sockets read ahead into rbuf (one recv() per request instead of
+	 * header, payload and a last one that finds nothing); rings read
+	 * exactly what they need.  rbuf_drained: the last read returned
+	 * less than asked, so the socket had nothing more then. */
+	uint8_t rbuf[sizeof(struct keel_xs_msg_hdr) + KEEL_XS_PAYLOAD_MAX];
+	size_t rbuf_off, rbuf_len;
+	bool rbuf_drained;
 
 	struct xsd_outmsg *out_head, **out_tail;
 	unsigned out_count;   /* replies and events not yet written */

@@ -71,6 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	xsd_config_default(&cfg);
 	cfg.quota.nodes = 50;
 	cfg.quota.outstanding = 4;
+	cfg.control_no_files = true;   /* CONTROL must not write files here */
 	if (xsd_db_open_mem(&db) || xsd_open(db, &cfg, NULL, &x))
 		abort();
 	t.data = data + 1;

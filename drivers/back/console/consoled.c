@@ -87,6 +87,10 @@ static int store_connect(struct consoled *d)
 	rc = kxs_open(NULL, NULL, &xs);
 	if (rc)
 		return rc;
+	/* run() notices the store's hang-up and reconnects (store_lost,
+	 * store_retry) without stopping the consoles: libkxs must not block
+	 * it waiting for the store. */
+	kxs_set_reconnect(xs, 0);
 	d->xs = xs;
 	rc = store_watch(d);
 	if (rc) {

@@ -343,6 +343,13 @@ void kb_dev_update(struct kb_device *d)
 	case KB_ACT_FORGET:
 		kb_dev_teardown(d, false);
 		break;
+	case KB_ACT_RESET:
+		kb_dev_log(d, KEEL_LOG_INFO, "written anew by the toolstack: "
+			   "starting afresh");
+		kb_dev_teardown(d, false);
+		d->failed = false;
+		d->b->rescan = true;
+		break;
 	}
 }
 
@@ -468,7 +475,7 @@ int kb_dev_read_fe(struct kb_device *d, const char *key, char **val)
 
 int kb_dev_printf(struct kb_device *d, const char *key, const char *fmt, ...)
 {
-	char val[256];
+	char val[1024];
 	va_list ap;
 
 	va_start(ap, fmt);

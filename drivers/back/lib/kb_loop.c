@@ -88,6 +88,9 @@ int kb_open(const struct kb_config *cfg, struct kb_backend **out)
 		       strerror(-rc));
 		goto err_close;
 	}
+	/* The loop notices the store's hang-up and reconnects itself
+	 * (store_reconnect): libkxs must not block it waiting. */
+	kxs_set_reconnect(b->xs, 0);
 	*out = b;
 	return 0;
 
@@ -249,6 +252,7 @@ static int store_reconnect(struct kb_backend *b)
 	rc = kxs_open(NULL, NULL, &xs);
 	if (rc < 0)
 		return rc;
+	kxs_set_reconnect(xs, 0);   /* as in kb_open: the loop reconnects */
 	rc = watch_class(b, xs);
 	if (rc < 0) {
 		kxs_close(xs);

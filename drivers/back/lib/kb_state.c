@@ -2,6 +2,11 @@
  * libkeelback: the handshake decision (kb_state.h).  The rules, first
  * match wins:
  *   domain gone                                  -> forget
+ *   backend state Initialising (1) while we had set
+ *   the device up or failed it: only the toolstack
+ *   writes 1, when it creates a device -- a new
+ *   domain with the same id, or the device removed
+ *   and added between two looks                  -> reset
  *   no backend state yet (the toolstack is still
  *   writing the directory)                       -> nothing
  *   detached (online 0) or frontend Closing      -> close
@@ -26,6 +31,8 @@ enum kb_action kb_decide(const struct kb_view *v)
 
 	if (!v->alive)
 		return KB_ACT_FORGET;
+	if (v->be_state == KEEL_XBS_INITIALISING && (open || v->failed))
+		return KB_ACT_RESET;
 	if (v->be_state == KEEL_XBS_UNKNOWN && !open)
 		return KB_ACT_NONE;
 	if (!v->online || v->fe_state == KEEL_XBS_CLOSING)
@@ -53,6 +60,7 @@ const char *kb_action_name(enum kb_action a)
 {
 	static const char *const names[] = {
 		"none", "setup", "connect", "reconnect", "close", "forget",
+		"reset",
 	};
 
 	return (unsigned)a < sizeof(names) / sizeof(names[0]) ? names[a] : "?";

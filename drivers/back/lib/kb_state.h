@@ -31,6 +31,8 @@ enum kb_action {
 	KB_ACT_RECONNECT,    /* drop the ring, InitWait again                */
 	KB_ACT_CLOSE,        /* drop everything, Closed                      */
 	KB_ACT_FORGET,       /* drop everything; the domain is gone          */
+	KB_ACT_RESET,        /* the toolstack wrote the device anew over one
+				we knew: drop everything, start afresh      */
 };
 
 enum kb_action kb_decide(const struct kb_view *v);

@@ -130,7 +130,8 @@ void kb_dev_set(struct kb_device *dev, void *p);
  * frontend's (kb_dev_read_fe: guest-written, hostile).  0 or -errno. */
 int kb_dev_read(struct kb_device *dev, const char *key, char **val);
 int kb_dev_read_fe(struct kb_device *dev, const char *key, char **val);
-/* Writes a key of the backend directory.  0 or -errno. */
+/* Writes a key of the backend directory (at most 1023 bytes: longer
+ * values are cut).  0 or -errno. */
 int kb_dev_printf(struct kb_device *dev, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Records why connect() failed: logged and written as hotplug-error. */

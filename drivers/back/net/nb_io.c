@@ -34,15 +34,6 @@ uint64_t nb_now_us(void)
 	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
 }
 
-struct tx_plan {
-	unsigned int first, nslots;    /* its slots in v->txp               */
-	uint32_t buf_off, len;         /* its bytes in the pass buffer      */
-	unsigned int seg0, nseg;
-	bool csum;
-	int16_t status;
-	int drop;                      /* enum nb_drop, or -1               */
-};
-
 /* Adds the copy segments of one fragment at buf (split at dom0 pages). */
 static unsigned int plan_frag(struct keel_ioctl_gntdev_copy_seg *segs,
 			      uint8_t *buf, const struct nb_tx_frag *f)
@@ -65,7 +56,7 @@ static unsigned int plan_frag(struct keel_ioctl_gntdev_copy_seg *segs,
 
 /* After the copy: one packet's fate. */
 static void tx_finish(struct nb_vif *v, struct nb_scratch *s,
-		      struct tx_plan *pl, int copy_rc)
+		      struct nb_tx_plan *pl, int copy_rc)
 {
 	uint8_t *frame = s->txbuf + pl->buf_off;
 	int verdict;
@@ -98,37 +89,36 @@ static void tx_finish(struct nb_vif *v, struct nb_scratch *s,
 	v->st.tx_bytes += pl->len;
 }
 
-bool nb_tx_pass(struct nb_vif *v, struct nb_scratch *s)
+/*
+ * Decodes the packets waiting in v->txp and plans their copies into the
+ * pass buffer, up to the buffer's size, the copy segments' limit or the
+ * rate limiter's credit.  Returns how many packets (*nslots: the slots
+ * they span, *nseg: the copy segments), or -1 after closing the vif.
+ * *more: stopped for room (come back at once); *held: for credit.
+ */
+static int tx_plan(struct nb_vif *v, struct nb_scratch *s, unsigned int *nslots,
+		   unsigned int *nseg, bool *more, bool *held)
 {
-	static struct tx_plan plans[NB_TX_SLOTS];
-	static struct keel_netif_tx_response rsps[NB_TX_SLOTS];
 	struct nb_tx_packet p;
-	unsigned int off = 0, np = 0, nseg = 0, r, i;
+	unsigned int off = 0, np = 0, r, i;
 	uint32_t used = 0;
 	uint64_t now = 0;
-	bool more = false, held = false;
-	int n, rc = 0;
 
-	n = kb_ring_take(&v->tx, v->txp + v->ntxp, NB_TX_SLOTS - v->ntxp);
-	if (n < 0) {
-		kb_dev_close(v->dev, "broken tx ring (producer index out of range)");
-		return false;
-	}
-	v->ntxp += (unsigned int)n;
+	*nseg = 0;
 	while (off < v->ntxp) {
-		struct tx_plan *pl = &plans[np];
+		struct nb_tx_plan *pl = &s->tx_plans[np];
 
 		r = nb_tx_decode(v->txp + off, v->ntxp - off, &p);
 		if (r == 0) {
 			if (off == 0 && v->ntxp == NB_TX_SLOTS) {
 				kb_dev_close(v->dev, "endless tx chain (a packet "
 					     "over the whole ring)");
-				return false;
+				return -1;
 			}
 			break;
 		}
-		*pl = (struct tx_plan){ .first = off, .nslots = r,
-					.status = KEEL_NETIF_RSP_OKAY, .drop = -1 };
+		*pl = (struct nb_tx_plan){ .first = off, .nslots = r,
+					   .status = KEEL_NETIF_RSP_OKAY, .drop = -1 };
 		if (p.bad) {
 			pl->status = KEEL_NETIF_RSP_ERROR;
 			pl->drop = (int)p.why;
@@ -137,8 +127,8 @@ bool nb_tx_pass(struct nb_vif *v, struct nb_scratch *s)
 			continue;
 		}
 		if (used + p.len > NB_TX_BUF ||
-		    nseg + 2 * p.nfrags > KEEL_GNTDEV_COPY_MAX) {
-			more = true;
+		    *nseg + 2 * p.nfrags > KEEL_GNTDEV_COPY_MAX) {
+			*more = true;
 			break;
 		}
 		if (v->rate_bytes) {
@@ -148,39 +138,59 @@ bool nb_tx_pass(struct nb_vif *v, struct nb_scratch *s)
 				uint64_t us = nb_rate_wait_us(&v->rate, now);
 
 				kb_dev_wake_in(v->dev, (unsigned int)(us / 1000 + 1));
-				held = true;
+				*held = true;
 				break;
 			}
 		}
 		pl->buf_off = used;
 		pl->len = p.len;
 		pl->csum = p.csum_blank;
-		pl->seg0 = nseg;
+		pl->seg0 = *nseg;
 		for (i = 0; i < p.nfrags; i++) {
-			nseg += plan_frag(s->segs + nseg, s->txbuf + used, &p.frags[i]);
+			*nseg += plan_frag(s->segs + *nseg, s->txbuf + used, &p.frags[i]);
 			used += p.frags[i].len;
 		}
-		pl->nseg = nseg - pl->seg0;
+		pl->nseg = *nseg - pl->seg0;
 		np++;
 		off += r;
 	}
+	*nslots = off;
+	return (int)np;
+}
+
+bool nb_tx_pass(struct nb_vif *v, struct nb_scratch *s)
+{
+	unsigned int nslots = 0, nseg = 0;
+	bool more = false, held = false;
+	int n, np, rc = 0;
+
+	n = kb_ring_take(&v->tx, v->txp + v->ntxp, NB_TX_SLOTS - v->ntxp);
+	if (n < 0) {
+		kb_dev_close(v->dev, "broken tx ring (producer index out of range)");
+		return false;
+	}
+	v->ntxp += (unsigned int)n;
+	np = tx_plan(v, s, &nslots, &nseg, &more, &held);
+	if (np < 0)
+		return false;
 	if (nseg)
 		rc = kb_grant_copy(v->dev, s->segs, nseg);
-	for (i = 0; i < np; i++) {
-		struct tx_plan *pl = &plans[i];
+	for (int i = 0; i < np; i++) {
+		struct nb_tx_plan *pl = &s->tx_plans[i];
 
 		if (pl->status == KEEL_NETIF_RSP_OKAY)
 			tx_finish(v, s, pl, rc);
 		if (pl->drop >= 0)
 			v->st.drops[pl->drop]++;
 		nb_tx_responses(v->txp + pl->first, pl->nslots, pl->status,
-				rsps + pl->first);
+				s->tx_rsps + pl->first);
 	}
-	if (off) {
-		bool notify = kb_ring_push(&v->tx, rsps, off);
+	if (nslots) {
+		bool notify = kb_ring_push(&v->tx, s->tx_rsps, nslots);
 
-		memmove(v->txp, v->txp + off, (v->ntxp - off) * sizeof(v->txp[0]));
-		v->ntxp -= off;
+		memmove(v->txp, v->txp + nslots,
+			(v->ntxp - nslots) * sizeof(v->txp[0]));
+		v->ntxp -= nslots;
 		if (notify)
 			kb_dev_notify(v->dev);
 	}
@@ -189,22 +199,17 @@ bool nb_tx_pass(struct nb_vif *v, struct nb_scratch *s)
 	return more;
 }
 
-struct rx_plan {
-	unsigned int first, nslots;    /* its buffers in v->rxreq           */
-	unsigned int seg0;
-	struct nb_frame f;
-};
-
 static void rxq_pop(struct nb_vif *v)
 {
+	v->rxq_bytes -= v->rxq[v->rxq_head].len;
 	v->rxq_head = (v->rxq_head + 1) % NB_RXQ_LEN;
 	v->rxq_len--;
 }
 
 bool nb_rx_pass(struct nb_vif *v, struct nb_scratch *s)
 {
-	static struct rx_plan plans[NB_RX_BATCH];
-	static struct keel_netif_rx_response rsps[NB_RX_SLOTS];
+	struct nb_rx_plan *plans = s->rx_plans;
+	struct keel_netif_rx_response *rsps = s->rx_rsps;
 	unsigned int used = 0, np = 0, nseg = 0, need, k;
 	bool more = false, starved = false;
 	int n, rc = 0;
@@ -227,7 +232,7 @@ bool nb_rx_pass(struct nb_vif *v, struct nb_scratch *s)
 			starved = true;
 			break;
 		}
-		plans[np] = (struct rx_plan){ .first = used, .nslots = need,
+		plans[np] = (struct nb_rx_plan){ .first = used, .nslots = need,
 					      .seg0 = nseg, .f = *f };
 		for (k = 0; k < need; k++) {
 			uint32_t len = f->len - k * PAGE;
@@ -245,7 +250,7 @@ bool nb_rx_pass(struct nb_vif *v, struct nb_scratch *s)
 	if (nseg)
 		rc = kb_grant_copy(v->dev, s->segs, nseg);
 	for (unsigned int i = 0; i < np; i++) {
-		struct rx_plan *pl = &plans[i];
+		struct nb_rx_plan *pl = &plans[i];
 		bool failed = rc < 0;
 
 		for (k = 0; k < pl->nslots; k++)
@@ -302,6 +307,7 @@ void nb_tap_read(struct nb_vif *v, struct nb_scratch *s)
 			continue;
 		}
 		if (v->rxq_len == NB_RXQ_LEN ||
+		    v->rxq_bytes + (uint32_t)r > NB_RXQ_BYTES ||
 		    posix_memalign(&p, PAGE, (size_t)r) != 0) {
 			v->st.drops[NB_DROP_RX_NO_BUFFER]++;
 			continue;
@@ -311,6 +317,7 @@ void nb_tap_read(struct nb_vif *v, struct nb_scratch *s)
 		f->data = p;
 		f->len = (uint32_t)r;
 		v->rxq_len++;
+		v->rxq_bytes += (uint32_t)r;
 	}
 }
 
@@ -321,4 +328,20 @@ void nb_rxq_flush(struct nb_vif *v)
 		rxq_pop(v);
 	}
 	v->rxq_head = 0;
+	v->rxq_bytes = 0;
+}
+
+int nb_scratch_init(struct nb_scratch *s)
+{
+	void *p;
+
+	memset(s, 0, sizeof(*s));
+	if (posix_memalign(&p, PAGE, NB_TX_BUF) != 0)
+		return -ENOMEM;
+	s->txbuf = p;
+	if (posix_memalign(&p, PAGE, NB_FRAME_MAX) != 0)
+		return -ENOMEM;
+	s->frame = p;
+	s->segs = calloc(KEEL_GNTDEV_COPY_MAX, sizeof(*s->segs));
+	return s->segs ? 0 : -ENOMEM;
 }

@@ -20,6 +20,7 @@
 #define NB_TX_SLOTS   256u      /* one ring page of tx slots              */
 #define NB_RX_SLOTS   256u      /* one ring page of rx slots              */
 #define NB_RXQ_LEN    128u      /* frames waiting for the guest's buffers */
+#define NB_RXQ_BYTES  (1u << 20) /* ... and their bytes, at most          */
 #define NB_RX_BATCH   64u       /* frames copied to the guest per pass    */
 #define NB_TX_BUF     (1u << 20) /* tx bytes copied in per pass           */
 #define NB_FRAME_MAX  65536u
@@ -54,16 +55,42 @@ struct nb_vif {
 	/* frames from the tap waiting for rx buffers (a ring of NB_RXQ_LEN) */
 	struct nb_frame rxq[NB_RXQ_LEN];
 	unsigned int rxq_head, rxq_len;
+	uint32_t rxq_bytes;
 	struct nb_stats st;
 	char shown[512];                   /* keel-stats last written        */
 };
 
-/* Scratch memory of one pass, shared by every vif (one thread). */
+/* One tx packet of a pass (nb_io.c). */
+struct nb_tx_plan {
+	unsigned int first, nslots;    /* its slots in v->txp               */
+	uint32_t buf_off, len;         /* its bytes in the pass buffer      */
+	unsigned int seg0, nseg;       /* its grant copy segments           */
+	bool csum;
+	int16_t status;
+	int drop;                      /* enum nb_drop, or -1               */
+};
+
+/* One rx frame of a pass (nb_io.c). */
+struct nb_rx_plan {
+	unsigned int first, nslots;    /* its buffers in v->rxreq           */
+	unsigned int seg0;
+	struct nb_frame f;
+};
+
+/* Working memory of one pass, shared by every vif (one thread): the
+ * daemon's, hung on kb_config.priv. */
 struct nb_scratch {
 	uint8_t *txbuf;                    /* NB_TX_BUF, page-aligned        */
 	uint8_t *frame;                    /* NB_FRAME_MAX, for tap reads    */
 	struct keel_ioctl_gntdev_copy_seg *segs;   /* KEEL_GNTDEV_COPY_MAX  */
+	struct nb_tx_plan tx_plans[NB_TX_SLOTS];
+	struct keel_netif_tx_response tx_rsps[NB_TX_SLOTS];
+	struct nb_rx_plan rx_plans[NB_RX_BATCH];
+	struct keel_netif_rx_response rx_rsps[NB_RX_SLOTS];
 };
+
+/* Allocates the scratch memory: 0 or -ENOMEM. */
+int nb_scratch_init(struct nb_scratch *s);
 
 /* nb_io.c: the data paths.  Each returns true when work is left. */
 bool nb_tx_pass(struct nb_vif *v, struct nb_scratch *s);

@@ -23,8 +23,6 @@
 
 #define DEFAULT_BRIDGE "keelbr0"
 
-static struct nb_scratch scratch;
-
 /* Reads an optional backend key into buf ("" when missing). */
 static void read_opt(struct kb_device *dev, const char *key, char *buf,
 		     size_t size)
@@ -166,15 +164,16 @@ static void net_stop(struct kb_device *dev)
 
 static bool net_service(struct kb_device *dev)
 {
+	struct nb_scratch *s = kb_priv(kb_dev_backend(dev));
 	struct nb_vif *v = kb_dev_get(dev);
 	bool more;
 
 	if (!v || !v->running)
 		return false;
-	more = nb_rx_pass(v, &scratch);
+	more = nb_rx_pass(v, s);
 	if (!v->running)
 		return false;
-	more |= nb_tx_pass(v, &scratch);
+	more |= nb_tx_pass(v, s);
 	return v->running && more;
 }
 
@@ -184,7 +183,7 @@ static void net_fd_ready(struct kb_device *dev)
 
 	if (!v || !v->running)
 		return;
-	nb_tap_read(v, &scratch);
+	nb_tap_read(v, kb_priv(kb_dev_backend(dev)));
 	if (v->rxq_len)
 		kb_dev_kick(dev);
 }
@@ -246,7 +245,8 @@ static const struct kb_ops net_ops = {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: keel-netback [--debug]\n"
-		   "Serves the vif devices of every guest (docs/network.md).\n");
+		   "Serves the vif devices of every guest; see\n"
+		   "/usr/share/doc/keel/network.md.\n");
 }
 
 int main(int argc, char **argv)
@@ -259,8 +259,8 @@ int main(int argc, char **argv)
 	enum keel_log_level level = KEEL_LOG_INFO;
 	struct keel_stderr_logger log;
 	struct kb_config cfg = { .ops = &net_ops };
+	struct nb_scratch *scratch;
 	struct kb_backend *b;
-	void *p;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "dh", opts, NULL)) != -1) {
@@ -282,18 +282,19 @@ int main(int argc, char **argv)
 	}
 	keel_stderr_logger_init(&log, "keel-netback", level);
 	cfg.log = &log.base;
-	if (posix_memalign(&p, 4096, NB_TX_BUF) != 0)
+	scratch = malloc(sizeof(*scratch));
+	if (!scratch || nb_scratch_init(scratch) < 0) {
+		fprintf(stderr, "keel-netback: out of memory\n");
 		return 1;
-	scratch.txbuf = p;
-	if (posix_memalign(&p, 4096, NB_FRAME_MAX) != 0)
-		return 1;
-	scratch.frame = p;
-	scratch.segs = calloc(KEEL_GNTDEV_COPY_MAX, sizeof(*scratch.segs));
-	if (!scratch.segs)
-		return 1;
+	}
+	cfg.priv = scratch;
 	if (kb_open(&cfg, &b) < 0)
 		return 1;
 	rc = kb_run(b);
 	kb_close(b);
+	free(scratch->txbuf);
+	free(scratch->frame);
+	free(scratch->segs);
+	free(scratch);
 	return rc < 0 ? 1 : 0;
 }

@@ -20,10 +20,10 @@
 #include "blkfront_req.h"
 #include "kernel.h"
 #include "mm.h"
+#include "xenbus.h"
 #include "xs.h"
 
 #define BF_PATH_MAX   96
-#define BF_KEY_MAX    128
 #define BF_POLL_NS    (100 * NS_PER_MS)
 #define BF_CLOSE_WAIT_NS (10 * NS_PER_SEC)
 
@@ -43,8 +43,7 @@ struct blkfront {
 	uint16_t backend_id;
 	char fe_path[BF_PATH_MAX];
 	char be_path[BF_PATH_MAX];
-	char fe_token[32], be_token[32];
-	int watching;
+	struct xb_watch watch;    /* watch.active: both states watched */
 
 	enum blkfront_phase phase;
 	int prev_be;              /* backend state at the previous event      */
@@ -78,38 +77,23 @@ static void *page_ptr(uint64_t gfn)
 	return (void *)(uintptr_t)(gfn << KEEL_PAGE_SHIFT);
 }
 
-/* ---- store helpers -------------------------------------------------------- */
-
-static int key_path(char *buf, const char *dir, const char *key)
-{
-	int n = gk_snprintf(buf, BF_KEY_MAX, "%s/%s", dir, key);
-
-	return n < 0 || n >= BF_KEY_MAX ? -KEEL_ERANGE : 0;
-}
+/* ---- store helpers (drivers/front/common/xenbus.h) -------------------------- */
 
 static int read_key(const char *dir, const char *key, char *val, size_t len)
 {
-	char path[BF_KEY_MAX];
-	int rc = key_path(path, dir, key);
-
-	return rc < 0 ? rc : xs_read(XS_NO_TX, path, val, len);
+	return xb_read(XS_NO_TX, dir, key, val, len);
 }
 
 static int read_u64(const char *dir, const char *key, uint64_t *out)
 {
-	char val[32];
-	int rc = read_key(dir, key, val, sizeof(val));
-
-	if (rc < 0)
-		return rc;
-	return gk_parse_u64(val, (size_t)rc, out);
+	return xb_read_u64(dir, key, out);
 }
 
 /* A missing key or default: `def` when the key does not exist. */
 static int read_u64_def(const char *dir, const char *key, uint64_t def,
 			uint64_t *out)
 {
-	int rc = read_u64(dir, key, out);
+	int rc = xb_read_u64(dir, key, out);
 
 	if (rc == -KEEL_ENOENT) {
 		*out = def;
@@ -118,54 +102,19 @@ static int read_u64_def(const char *dir, const char *key, uint64_t def,
 	return rc;
 }
 
-/* A `state` key: a missing one reads as Closed (its directory was
- * removed), a malformed one as Unknown. */
-static int read_state(const char *dir)
-{
-	uint64_t v;
-	int rc = read_u64(dir, "state", &v);
-
-	if (rc == -KEEL_ENOENT)
-		return KEEL_XBS_CLOSED;
-	if (rc < 0 || v > KEEL_XBS_MAX)
-		return KEEL_XBS_UNKNOWN;
-	return (int)v;
-}
-
 static int write_key(const char *dir, const char *key, const char *val)
 {
-	char path[BF_KEY_MAX];
-	int rc = key_path(path, dir, key);
-
-	return rc < 0 ? rc : xs_write(XS_NO_TX, path, val);
+	return xb_write(XS_NO_TX, dir, key, val);
 }
 
 static int write_u64(const char *dir, const char *key, uint64_t v)
 {
-	char val[24];
-
-	gk_snprintf(val, sizeof(val), "%lu", (unsigned long)v);
-	return write_key(dir, key, val);
+	return xb_write_u64(XS_NO_TX, dir, key, v);
 }
 
-static void rm_key(const char *dir, const char *key)
-{
-	char path[BF_KEY_MAX];
-
-	if (key_path(path, dir, key) == 0)
-		(void)xs_rm(XS_NO_TX, path);
-}
-
-/* Our state key, unless the toolstack removed our directory meanwhile
- * (writing would create it again). */
 static int write_state(struct blkfront *bf, int state)
 {
-	char val[8];
-	int rc = read_key(bf->fe_path, "state", val, sizeof(val));
-
-	if (rc == -KEEL_ENOENT)
-		return rc;
-	return write_u64(bf->fe_path, "state", (uint64_t)state);
+	return xb_write_state(bf->fe_path, state);
 }
 
 static void mark_broken(struct blkfront *bf, const char *why, long val)
@@ -420,10 +369,10 @@ static int publish(struct blkfront *bf, unsigned int order)
 	int rc = 0;
 
 	if (order == 0) {
-		rm_key(bf->fe_path, "ring-page-order");
+		xb_rm(bf->fe_path, "ring-page-order");
 		rc = write_u64(bf->fe_path, "ring-ref", bf->ring_ref[0]);
 	} else {
-		rm_key(bf->fe_path, "ring-ref");
+		xb_rm(bf->fe_path, "ring-ref");
 		rc = write_u64(bf->fe_path, "ring-page-order", order);
 		for (unsigned int i = 0; rc == 0 && i < (1u << order); i++) {
 			gk_snprintf(key, sizeof(key), "ring-ref%u", i);
@@ -530,8 +479,8 @@ static void blkfront_update(struct blkfront *bf)
 
 	if (!bf->used)
 		return;
-	be = read_state(bf->be_path);
-	fe = read_state(bf->fe_path);
+	be = xb_read_state(bf->be_path);
+	fe = xb_read_state(bf->fe_path);
 	if (be != bf->prev_be)
 		bf->progress_ns = time_now_ns();
 	switch (blkfront_decide(bf->phase, bf->prev_be, be, fe)) {
@@ -633,7 +582,7 @@ static int run_io(struct blkfront *bf, struct blkfront_io *io)
 			break;
 		}
 		kernel_wait(time_now_ns() + BF_POLL_NS);
-		if (!bf->watching)
+		if (!bf->watch.active)
 			blkfront_update(bf);
 	}
 	if (bf->shadows.nr_busy)
@@ -721,27 +670,6 @@ const struct blkfront_info *blkfront_info(const struct blkfront *bf)
 
 /* ---- open and close ---------------------------------------------------------------- */
 
-/* The lowest devid under <home>/device/vbd: it, or -KEEL_ENODEV. */
-static long first_devid(void)
-{
-	char dir[BF_PATH_MAX], list[512];
-	const char *p = list;
-	long best = -KEEL_ENODEV;
-	int n;
-
-	if (xs_home_path(dir, sizeof(dir), "device/vbd") < 0)
-		return -KEEL_ENODEV;
-	n = xs_directory(XS_NO_TX, dir, list, sizeof(list));
-	for (int i = 0; i < n; i++, p += strlen(p) + 1) {
-		uint64_t v;
-
-		if (gk_parse_u64(p, strlen(p), &v) == 0 && v <= 0xffff &&
-		    (best < 0 || (long)v < best))
-			best = (long)v;
-	}
-	return best;
-}
-
 static void name_of(unsigned int devid, char *name, size_t len)
 {
 	if ((devid >> 8) == KEEL_XVD_MAJOR)
@@ -752,37 +680,13 @@ static void name_of(unsigned int devid, char *name, size_t len)
 
 static int watch_both(struct blkfront *bf)
 {
-	char path[BF_KEY_MAX];
-	int rc;
-
-	gk_snprintf(bf->be_token, sizeof(bf->be_token), "blkfront-be-%u", bf->info.devid);
-	gk_snprintf(bf->fe_token, sizeof(bf->fe_token), "blkfront-fe-%u", bf->info.devid);
-	rc = key_path(path, bf->be_path, "state");
-	if (rc == 0)
-		rc = xs_watch(path, bf->be_token, watch_fn, bf);
-	if (rc < 0)
-		return rc;
-	rc = key_path(path, bf->fe_path, "state");
-	if (rc == 0)
-		rc = xs_watch(path, bf->fe_token, watch_fn, bf);
-	if (rc < 0) {
-		key_path(path, bf->be_path, "state");
-		(void)xs_unwatch(path, bf->be_token);
-	}
-	return rc;
+	return xb_watch_states(&bf->watch, "blkfront", bf->info.devid, bf->be_path,
+			       bf->fe_path, watch_fn, bf);
 }
 
 static void unwatch_both(struct blkfront *bf)
 {
-	char path[BF_KEY_MAX];
-
-	if (!bf->watching)
-		return;
-	if (key_path(path, bf->be_path, "state") == 0)
-		(void)xs_unwatch(path, bf->be_token);
-	if (key_path(path, bf->fe_path, "state") == 0)
-		(void)xs_unwatch(path, bf->fe_token);
-	bf->watching = 0;
+	xb_unwatch_states(&bf->watch, bf->be_path, bf->fe_path);
 }
 
 /* Find the store paths: 0, -KEEL_ENODEV (no such disk), store errors. */
@@ -816,7 +720,7 @@ int blkfront_open(int devid, struct blkfront **out)
 	int rc;
 
 	if (devid < 0)
-		id = first_devid();
+		id = xb_lowest_id("device/vbd");
 	if (id < 0 || id > 0xffff)
 		return id < 0 ? (int)id : -KEEL_EINVAL;
 	for (idx = 0; idx < BLKFRONT_MAX_DEVS; idx++) {
@@ -840,7 +744,7 @@ int blkfront_open(int devid, struct blkfront **out)
 	rc = pool_setup(bf);
 	if (rc < 0)
 		goto err_unuse;
-	bf->watching = watch_both(bf) == 0;
+	(void)watch_both(bf);
 	blkfront_update(bf);
 
 	deadline = time_now_ns() + BLKFRONT_CONNECT_TIMEOUT_NS;
@@ -859,7 +763,7 @@ int blkfront_open(int devid, struct blkfront **out)
 			goto err_close;
 		}
 		kernel_wait(now + BF_POLL_NS < deadline ? now + BF_POLL_NS : deadline);
-		if (!bf->watching)
+		if (!bf->watch.active)
 			blkfront_update(bf);
 	}
 	*out = bf;
@@ -884,7 +788,7 @@ void blkfront_close(struct blkfront *bf)
 	if (bf->phase != BLKFRONT_CLOSED && write_state(bf, KEEL_XBS_CLOSING) == 0) {
 		while (bf->phase != BLKFRONT_CLOSED && time_now_ns() < deadline) {
 			kernel_wait(time_now_ns() + BF_POLL_NS);
-			if (!bf->watching)
+			if (!bf->watch.active)
 				blkfront_update(bf);
 		}
 	}

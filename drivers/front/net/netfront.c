@@ -14,10 +14,10 @@
 #include "netfront.h"
 #include "kernel.h"
 #include "mm.h"
+#include "xenbus.h"
 #include "xs.h"
 
 #define NF_PATH_MAX   96
-#define NF_KEY_MAX    128
 #define NF_POLL_NS    (100 * NS_PER_MS)
 #define NF_CLOSE_WAIT_NS (10 * NS_PER_SEC)
 #define NF_TX_PAGES   (NETFRONT_TX_BUFS / 2)
@@ -32,11 +32,11 @@ struct netfront {
 	uint8_t mac[6];
 	char fe_path[NF_PATH_MAX];
 	char be_path[NF_PATH_MAX];
-	char fe_token[32], be_token[32];
-	int watching;
+	struct xb_watch watch;        /* watch.active: both states watched */
 
 	enum netfront_phase phase;
 	int prev_be;
+	int broken;                   /* ring protocol broken: close at next poll */
 	netfront_rx_fn rx_fn;
 	netfront_link_fn link_fn;
 	void *arg;
@@ -75,65 +75,28 @@ static uint64_t ptr_gfn(const void *p)
 	return (uint64_t)(uintptr_t)p >> KEEL_PAGE_SHIFT;
 }
 
-/* ---- store helpers ------------------------------------------------------ */
-
-static int key_path(char *buf, const char *dir, const char *key)
-{
-	int n = gk_snprintf(buf, NF_KEY_MAX, "%s/%s", dir, key);
-
-	return n < 0 || n >= NF_KEY_MAX ? -KEEL_ERANGE : 0;
-}
+/* ---- store helpers (drivers/front/common/xenbus.h) ----------------------- */
 
 static int read_key(uint32_t tx, const char *dir, const char *key, char *val,
 		    size_t len)
 {
-	char path[NF_KEY_MAX];
-	int rc = key_path(path, dir, key);
-
-	return rc < 0 ? rc : xs_read(tx, path, val, len);
+	return xb_read(tx, dir, key, val, len);
 }
 
 static int write_key(uint32_t tx, const char *dir, const char *key,
 		     const char *val)
 {
-	char path[NF_KEY_MAX];
-	int rc = key_path(path, dir, key);
-
-	return rc < 0 ? rc : xs_write(tx, path, val);
+	return xb_write(tx, dir, key, val);
 }
 
 static int write_u64(uint32_t tx, const char *dir, const char *key, uint64_t v)
 {
-	char val[24];
-
-	gk_snprintf(val, sizeof(val), "%lu", (unsigned long)v);
-	return write_key(tx, dir, key, val);
+	return xb_write_u64(tx, dir, key, v);
 }
 
-/* A `state` key: missing reads as Closed, malformed as Unknown. */
-static int read_state(const char *dir)
-{
-	char val[16];
-	uint64_t v;
-	int rc = read_key(XS_NO_TX, dir, "state", val, sizeof(val));
-
-	if (rc == -KEEL_ENOENT)
-		return KEEL_XBS_CLOSED;
-	if (rc < 0 || gk_parse_u64(val, (size_t)rc, &v) < 0 || v > KEEL_XBS_MAX)
-		return KEEL_XBS_UNKNOWN;
-	return (int)v;
-}
-
-/* Our state key, unless the toolstack removed our directory meanwhile
- * (writing would create it again). */
 static int write_state(struct netfront *nf, int state)
 {
-	char val[8];
-	int rc = read_key(XS_NO_TX, nf->fe_path, "state", val, sizeof(val));
-
-	if (rc == -KEEL_ENOENT)
-		return rc;
-	return write_u64(XS_NO_TX, nf->fe_path, "state", (uint64_t)state);
+	return xb_write_state(nf->fe_path, state);
 }
 
 /* ---- grants ---------------------------------------------------------------- */
@@ -216,22 +179,28 @@ static int pool_setup(struct netfront *nf)
 	return 0;
 }
 
-/* New ring pages (the old ones ended), empty, with every rx buffer
- * posted: 0 or an error with no ring. */
+/* New ring pages under new grant refs (then the old ones ended), empty,
+ * with every rx buffer posted: 0, or an error with the old rings kept
+ * (act_setup then closes). */
 static int rings_setup(struct netfront *nf)
 {
 	uint64_t tg = 0, rg = 0;
+	uint32_t tref = 0, rref = 0;
 	int rc;
 
-	rings_release(nf);
-	rc = grant_new_page(nf, 0, &tg, &nf->tx_ring_ref);
+	/* The new grants first, then end the old ones: the new refs cannot
+	 * be the old numbers, so every ring key differs from before. */
+	rc = grant_new_page(nf, 0, &tg, &tref);
 	if (rc < 0)
 		return rc;
-	rc = grant_new_page(nf, 0, &rg, &nf->rx_ring_ref);
+	rc = grant_new_page(nf, 0, &rg, &rref);
 	if (rc < 0) {
-		end_grant(nf, &nf->tx_ring_ref, &tg);
+		end_grant(nf, &tref, &tg);
 		return rc;
 	}
+	rings_release(nf);
+	nf->tx_ring_ref = tref;
+	nf->rx_ring_ref = rref;
 	nf->tx = page_ptr(tg);
 	nf->rx = page_ptr(rg);
 	memset(nf->tx, 0, KEEL_PAGE_SIZE);
@@ -264,6 +233,12 @@ static void ring_handler(keel_evtchn_port_t port, void *arg)
 	(void)port;
 	nf->events++;
 	kernel_kick();
+}
+
+static void notify(struct netfront *nf)
+{
+	nf->stats.notifies++;
+	evtchn_send((keel_evtchn_port_t)nf->port);
 }
 
 static void set_link(struct netfront *nf, int up)
@@ -324,6 +299,7 @@ static void act_setup(struct netfront *nf)
 		set_link(nf, 0);
 	if (nf->phase != NETFRONT_INIT && nf->phase != NETFRONT_CLOSED)
 		nf->stats.reconnects++;
+	nf->broken = 0;
 	rc = pool_setup(nf);
 	if (rc == 0)
 		rc = rings_setup(nf);
@@ -361,7 +337,7 @@ static void act_link_up(struct netfront *nf)
 	       nf->name, m[0], m[1], m[2], m[3], m[4], m[5], nf->backend_id,
 	       nf->stats.reconnects ? " (reconnected)" : "");
 	/* Rx buffers posted before the backend bound raised no event. */
-	evtchn_send((keel_evtchn_port_t)nf->port);
+	notify(nf);
 	set_link(nf, 1);
 }
 
@@ -411,8 +387,8 @@ static void netfront_update(struct netfront *nf)
 
 	if (!nf->used)
 		return;
-	be = read_state(nf->be_path);
-	fe = read_state(nf->fe_path);
+	be = xb_read_state(nf->be_path);
+	fe = xb_read_state(nf->fe_path);
 	switch (netfront_decide(nf->phase, nf->prev_be, be, fe)) {
 	case NETFRONT_ACT_NONE:
 		break;
@@ -449,13 +425,17 @@ static void watch_fn(const char *path, const char *token, void *arg)
 
 /* ---- the rings ---------------------------------------------------------------- */
 
-/* A backend that broke the ring protocol: no more traffic with it. */
+/* A backend that broke the ring protocol: no more traffic with it.  The
+ * close itself (which tells lwIP the link is down) waits for
+ * netfront_poll: this may run inside lwIP's output path. */
 static void ring_broken(struct netfront *nf, const char *ring, long val)
 {
+	if (nf->broken)
+		return;
+	nf->broken = 1;
 	printk("netfront: %s: %s response index %ld beyond the requests: closing\n",
 	       nf->name, ring, val);
 	(void)write_state(nf, KEEL_XBS_CLOSING);
-	act_close(nf, nf->prev_be);
 }
 
 static int tx_reap(struct netfront *nf)
@@ -550,22 +530,27 @@ static int rx_take(struct netfront *nf)
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (keel_ring_need_notify(old, nf->rx_prod_pvt,
 					  __atomic_load_n(&h->req_event, __ATOMIC_ACQUIRE)))
-			evtchn_send((keel_evtchn_port_t)nf->port);
+			notify(nf);
 	}
 	return n;
 }
 
 int netfront_poll(struct netfront *nf)
 {
-	int n;
+	int n = 0;
 
 	if (!nf || !nf->used || nf->phase != NETFRONT_UP)
 		return 0;
 	nf->events_seen = nf->events;
-	if (tx_reap(nf) < 0)
-		return 0;
-	n = rx_take(nf);
-	return n < 0 ? 0 : n;
+	nf->stats.events = nf->events;
+	if (!nf->broken && tx_reap(nf) >= 0) {
+		n = rx_take(nf);
+		if (n < 0)
+			n = 0;
+	}
+	if (nf->broken)
+		act_close(nf, nf->prev_be);
+	return n;
 }
 
 int netfront_pending(const struct netfront *nf)
@@ -583,7 +568,7 @@ void *netfront_tx_alloc(struct netfront *nf, size_t len, int *id, int *err)
 		*err = -KEEL_E2BIG;
 		return NULL;
 	}
-	if (nf->phase != NETFRONT_UP) {
+	if (nf->phase != NETFRONT_UP || nf->broken) {
 		nf->stats.drops[NETFRONT_DROP_TX_BUSY]++;
 		*err = -KEEL_EIO;
 		return NULL;
@@ -593,7 +578,7 @@ void *netfront_tx_alloc(struct netfront *nf, size_t len, int *id, int *err)
 		i = netfront_txq_get(&nf->txq);
 	if (i < 0) {
 		nf->stats.drops[NETFRONT_DROP_TX_BUSY]++;
-		*err = nf->phase == NETFRONT_UP ? -KEEL_EAGAIN : -KEEL_EIO;
+		*err = nf->phase == NETFRONT_UP && !nf->broken ? -KEEL_EAGAIN : -KEEL_EIO;
 		return NULL;
 	}
 	*id = (int)i;
@@ -605,7 +590,7 @@ int netfront_tx_send(struct netfront *nf, int id, size_t len)
 	keel_ring_idx_t old = nf->tx_prod_pvt;
 	struct keel_sring_header *h;
 
-	if (nf->phase != NETFRONT_UP)
+	if (nf->phase != NETFRONT_UP || nf->broken)
 		return -KEEL_EIO;   /* the ring it was meant for is gone */
 	if (id < 0 || (unsigned int)id >= NETFRONT_TX_BUFS || !nf->txq.busy[id] ||
 	    len == 0 || len > NETFRONT_FRAME_MAX)
@@ -618,7 +603,7 @@ int netfront_tx_send(struct netfront *nf, int id, size_t len)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (keel_ring_need_notify(old, nf->tx_prod_pvt,
 				  __atomic_load_n(&h->req_event, __ATOMIC_ACQUIRE)))
-		evtchn_send((keel_evtchn_port_t)nf->port);
+		notify(nf);
 	nf->stats.tx_packets++;
 	nf->stats.tx_bytes += len;
 	return 0;
@@ -637,60 +622,6 @@ void netfront_count_drop(struct netfront *nf, enum netfront_drop why)
 		nf->stats.drops[why]++;
 }
 
-/* The lowest handle under <home>/device/vif: it, or -KEEL_ENODEV. */
-static long first_handle(void)
-{
-	char dir[NF_PATH_MAX], list[512];
-	const char *p = list;
-	long best = -KEEL_ENODEV;
-	int n;
-
-	if (xs_home_path(dir, sizeof(dir), "device/vif") < 0)
-		return -KEEL_ENODEV;
-	n = xs_directory(XS_NO_TX, dir, list, sizeof(list));
-	for (int i = 0; i < n; i++, p += strlen(p) + 1) {
-		uint64_t v;
-
-		if (gk_parse_u64(p, strlen(p), &v) == 0 && v <= 0xffff &&
-		    (best < 0 || (long)v < best))
-			best = (long)v;
-	}
-	return best;
-}
-
-static int watch_both(struct netfront *nf)
-{
-	char path[NF_KEY_MAX];
-	int rc;
-
-	gk_snprintf(nf->be_token, sizeof(nf->be_token), "netfront-be-%u", nf->handle);
-	gk_snprintf(nf->fe_token, sizeof(nf->fe_token), "netfront-fe-%u", nf->handle);
-	rc = key_path(path, nf->be_path, "state");
-	if (rc == 0)
-		rc = xs_watch(path, nf->be_token, watch_fn, nf);
-	if (rc < 0)
-		return rc;
-	rc = key_path(path, nf->fe_path, "state");
-	if (rc == 0)
-		rc = xs_watch(path, nf->fe_token, watch_fn, nf);
-	if (rc < 0 && key_path(path, nf->be_path, "state") == 0)
-		(void)xs_unwatch(path, nf->be_token);
-	return rc;
-}
-
-static void unwatch_both(struct netfront *nf)
-{
-	char path[NF_KEY_MAX];
-
-	if (!nf->watching)
-		return;
-	if (key_path(path, nf->be_path, "state") == 0)
-		(void)xs_unwatch(path, nf->be_token);
-	if (key_path(path, nf->fe_path, "state") == 0)
-		(void)xs_unwatch(path, nf->fe_token);
-	nf->watching = 0;
-}
-
 int netfront_open(int handle, netfront_rx_fn rx_fn, netfront_link_fn link_fn,
 		  void *arg, struct netfront **out)
 {
@@ -700,7 +631,7 @@ int netfront_open(int handle, netfront_rx_fn rx_fn, netfront_link_fn link_fn,
 	int rc;
 
 	if (handle < 0)
-		h = first_handle();
+		h = xb_lowest_id("device/vif");
 	if (h < 0 || h > 0xffff)
 		return h < 0 ? (int)h : -KEEL_EINVAL;
 	for (unsigned int i = 0; i < NETFRONT_MAX_DEVS; i++) {
@@ -729,7 +660,8 @@ int netfront_open(int handle, netfront_rx_fn rx_fn, netfront_link_fn link_fn,
 	}
 	nf->used = 1;
 	nf->prev_be = KEEL_XBS_UNKNOWN;
-	nf->watching = watch_both(nf) == 0;
+	(void)xb_watch_states(&nf->watch, "netfront", nf->handle, nf->be_path,
+			      nf->fe_path, watch_fn, nf);
 	netfront_update(nf);
 	*out = nf;
 	return 0;
@@ -747,11 +679,11 @@ void netfront_close(struct netfront *nf)
 	if (nf->phase != NETFRONT_CLOSED && write_state(nf, KEEL_XBS_CLOSING) == 0) {
 		while (nf->phase != NETFRONT_CLOSED && time_now_ns() < deadline) {
 			kernel_wait(time_now_ns() + NF_POLL_NS);
-			if (!nf->watching)
+			if (!nf->watch.active)
 				netfront_update(nf);
 		}
 	}
-	unwatch_both(nf);
+	xb_unwatch_states(&nf->watch, nf->be_path, nf->fe_path);
 	if (nf->phase != NETFRONT_CLOSED)
 		act_close(nf, nf->prev_be);
 	nf->used = 0;

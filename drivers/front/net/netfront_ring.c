@@ -131,8 +131,11 @@ int netfront_parse_mac(const char *s, uint8_t mac[6])
 enum netfront_action netfront_decide(enum netfront_phase phase, int prev_be,
 				     int be, int fe_key)
 {
+	/* Closing or Closed (or no key): detached.  Before our first setup
+	 * that is only a backend that has not written its state yet. */
 	if (be == KEEL_XBS_CLOSING || be == KEEL_XBS_CLOSED)
-		return phase == NETFRONT_CLOSED ? NETFRONT_ACT_NONE : NETFRONT_ACT_CLOSE;
+		return phase == NETFRONT_CLOSED || phase == NETFRONT_INIT ?
+		       NETFRONT_ACT_NONE : NETFRONT_ACT_CLOSE;
 	switch (phase) {
 	case NETFRONT_INIT:
 		return be == KEEL_XBS_INITWAIT ? NETFRONT_ACT_SETUP : NETFRONT_ACT_NONE;

@@ -55,6 +55,8 @@ struct netfront_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t drops[NETFRONT_DROP_NR];
 	uint64_t reconnects;          /* fresh rings after a backend restart */
+	uint64_t notifies;            /* events we sent the backend          */
+	uint64_t events;              /* events the backend sent us          */
 };
 
 /* The name of a drop reason, for logs ("rx-status", ...). */

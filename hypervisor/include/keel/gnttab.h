@@ -19,6 +19,7 @@ struct maptrack {
 	uint16_t granter;            /* domid */
 	keel_grant_ref_t ref;
 	paddr_t mfn;
+	uint64_t gfn;                /* the granter's frame (log-dirty) */
 };
 
 struct gnttab_domain {

@@ -17,6 +17,14 @@
  *       the position after the last byte copied.  -KEEL_EINVAL on a size of
  *       0 or over the maximum, -KEEL_EFAULT on a bad buffer.
  *
+ *   arg1 = KEEL_SYSCTL_PERFC, arg2 = gpa of struct keel_perfc (OUT),
+ *   arg3 = sizeof(struct keel_perfc)
+ *       Copies the event counters since boot: VM exits by reason and
+ *       hypercalls by number, for dom0 and for all other domains together
+ *       (to find what dom0's work costs in the hypervisor: `vmctl
+ *       exit-stats`).  Returns 0; -KEEL_EINVAL on a wrong size,
+ *       -KEEL_EFAULT on a bad buffer.
+ *
  *   arg1 = KEEL_SYSCTL_HOLD_STATS, arg2 = gpa of struct keel_hold_stat[]
  *   (OUT), arg3 = its size in bytes (a multiple of the struct, at most
  *   KEEL_HOLD_MAX_ENTRIES of them), arg4 = flags (KEEL_HOLD_RESET: clear
@@ -39,8 +47,8 @@
 
 #define KEEL_SYSCTL_PHYSINFO     0
 #define KEEL_SYSCTL_READCONSOLE  1
-
-#define KEEL_SYSCTL_HOLD_STATS   2
+#define KEEL_SYSCTL_PERFC        2
+#define KEEL_SYSCTL_HOLD_STATS   3
 
 #define KEEL_CONSOLE_READ_MAX    (64u * 1024u)
 
@@ -76,6 +84,33 @@ struct keel_physinfo {
 	uint64_t boot_tsc_hz;      /* OUT: reserved, 0                            */
 };
 KEEL_ABI_SIZE_CHECK(struct keel_physinfo, 48);
+
+/* VM exit reasons counted (index into keel_perfc.exits). */
+#define KEEL_PERFC_EXIT_CPUID     0
+#define KEEL_PERFC_EXIT_MSR_READ  1
+#define KEEL_PERFC_EXIT_MSR_WRITE 2
+#define KEEL_PERFC_EXIT_VMMCALL   3
+#define KEEL_PERFC_EXIT_NPF       4
+#define KEEL_PERFC_EXIT_NMI       5
+#define KEEL_PERFC_EXIT_EXCP      6  /* intercepted exceptions (#DB, #AC)  */
+#define KEEL_PERFC_EXIT_HLT       7
+#define KEEL_PERFC_EXIT_INTR      8  /* physical interrupt (guest pCPUs)  */
+#define KEEL_PERFC_EXIT_SVM_INSN  9  /* VMRUN, VMLOAD, ... answered #UD    */
+#define KEEL_PERFC_EXIT_OTHER     10
+#define KEEL_PERFC_EXITS          16 /* array size                         */
+#define KEEL_PERFC_HYPERCALLS     16 /* array size: KEEL_HC_* numbers      */
+
+struct keel_perfc_set {
+	uint64_t exits[KEEL_PERFC_EXITS];          /* OUT: by KEEL_PERFC_EXIT_* */
+	uint64_t hypercalls[KEEL_PERFC_HYPERCALLS]; /* OUT: by KEEL_HC_*         */
+};
+KEEL_ABI_SIZE_CHECK(struct keel_perfc_set, 256);
+
+struct keel_perfc {
+	struct keel_perfc_set dom0;                 /* OUT: dom0's              */
+	struct keel_perfc_set guests;               /* OUT: every other domain  */
+};
+KEEL_ABI_SIZE_CHECK(struct keel_perfc, 512);
 
 struct keel_console_cursor {
 	uint64_t pos;              /* IN/OUT: byte position in the log since boot */

@@ -61,6 +61,8 @@
 #include <public/sched.h>
 #include <public/shared_info.h>
 #include <public/vcpu_state.h>
+#include <keel/domstate.h>
+#include <keel/logdirty.h>
 
 #define FAM_DOMCTL 1u
 #define FAM_SCHED  2u
@@ -188,6 +190,7 @@ struct p2m_entry {
 	uint64_t gfn;
 	paddr_t mfn;
 	bool writable;
+	bool ld;                /* read-only for log-dirty only */
 };
 static struct p2m_entry p2m[MAX_P2M];
 static unsigned nr_p2m;
@@ -214,7 +217,7 @@ static int lookup(struct domain *d, uint64_t gfn, paddr_t *mfn, bool *w)
 		return -ENOENT;
 	*mfn = p2m[i].mfn;
 	if (w)
-		*w = p2m[i].writable;
+		*w = p2m[i].writable || p2m[i].ld;
 	return 0;
 }
 
@@ -234,7 +237,7 @@ int p2m_add(struct domain *d, uint64_t gfn, paddr_t mfn)
 		return -EEXIST;
 	if (nr_p2m == MAX_P2M)
 		return -ENOMEM;
-	p2m[nr_p2m++] = (struct p2m_entry){ d, gfn, mfn, true };
+	p2m[nr_p2m++] = (struct p2m_entry){ d, gfn, mfn, true, false };
 	return 0;
 }
 
@@ -281,6 +284,40 @@ int p2m_protect(struct domain *d, uint64_t gfn, bool readonly)
 	if (i < 0)
 		return -ENOENT;
 	p2m[i].writable = !readonly;
+	p2m[i].ld = false;
+	return 0;
+}
+
+/* arch/x86/p2m.c's log-dirty hooks over the list. */
+int p2m_logdirty_protect(struct domain *d, uint64_t gfn)
+{
+	int i;
+
+	need_lock(d);
+	i = find(d, gfn);
+	if (i < 0)
+		return -ENOENT;
+	if (p2m[i].writable) {
+		p2m[i].writable = false;
+		p2m[i].ld = true;
+	}
+	return 0;
+}
+
+int p2m_logdirty_unprotect(struct domain *d, uint64_t gfn)
+{
+	int i;
+
+	need_lock(d);
+	i = find(d, gfn);
+	if (i < 0)
+		return -ENOENT;
+	if (p2m[i].writable)
+		return 0;
+	if (!p2m[i].ld)
+		return -EACCES;
+	p2m[i].writable = true;
+	p2m[i].ld = false;
 	return 0;
 }
 
@@ -308,31 +345,6 @@ int p2m_unmap_grant(struct domain *d, paddr_t mfn, bool readonly)
 
 void arch_p2m_flush(struct domain *d)
 {
-}
-
-/* Log-dirty (logdirty.c): write-protect a present gfn, and undo it. */
-int p2m_logdirty_protect(struct domain *d, uint64_t gfn)
-{
-	int i;
-
-	need_lock(d);
-	i = find(d, gfn);
-	if (i < 0)
-		return -ENOENT;
-	p2m[i].writable = false;
-	return 0;
-}
-
-int p2m_logdirty_unprotect(struct domain *d, uint64_t gfn)
-{
-	int i;
-
-	need_lock(d);
-	i = find(d, gfn);
-	if (i < 0)
-		return -ENOENT;
-	p2m[i].writable = true;
-	return 0;
 }
 
 /* guest_copy.c's translation: dom0's RAM 1:1, a guest's through its p2m
@@ -456,6 +468,23 @@ void time_fill_shared_info(struct keel_shared_info *si, unsigned nr_vcpus,
 {
 	(void)si;
 	(void)nr_vcpus;
+	(void)offset;
+}
+
+/* svm/vcpu_state.c's hooks: the register file is the arch's; here a
+ * state is accepted and given back as zeros. */
+void arch_vcpu_get_state(struct vcpu *v, struct keel_vcpu_state *out)
+{
+	memset(out, 0, sizeof(*out));
+}
+
+int arch_vcpu_set_state(struct vcpu *v, const struct keel_vcpu_state *in)
+{
+	return in->cpl > 3 ? -EINVAL : 0;
+}
+
+void arch_vcpu_set_result(struct vcpu *v, uint64_t rax)
+{
 }
 
 int arch_domain_init(struct domain *d)
@@ -473,22 +502,6 @@ int arch_vcpu_init(struct vcpu *v)
 }
 
 void arch_vcpu_set_entry(struct vcpu *v, uint64_t rip, uint64_t rbx)
-{
-}
-
-/* domstate.c's vCPU state: nothing to keep in the fake (a register file
- * of zeros that any state loads into). */
-void arch_vcpu_get_state(struct vcpu *v, struct keel_vcpu_state *out)
-{
-	memset(out, 0, sizeof(*out));
-}
-
-int arch_vcpu_set_state(struct vcpu *v, const struct keel_vcpu_state *in)
-{
-	return 0;
-}
-
-void arch_vcpu_set_result(struct vcpu *v, uint64_t rax)
 {
 }
 
@@ -676,8 +689,25 @@ static void check_evtchn(void)
 	}
 }
 
+/* Log-dirty mode's invariant: a tracked page whose bit is clear is not
+ * writable, so no guest write to it goes unrecorded. */
+static void check_logdirty(void)
+{
+	for (unsigned i = 0; i < nr_p2m; i++) {
+		struct domain *d = p2m[i].d;
+		uint64_t g = p2m[i].gfn;
+
+		if (!d->logdirty.enabled || g >= d->logdirty.nr_bits)
+			continue;
+		CHECK(!p2m[i].writable ||
+		      (d->logdirty.bitmap[g / 64] & (1ull << (g % 64))),
+		      "d%u gfn %lu writable with its dirty bit clear", d->id, g);
+	}
+}
+
 static void check_all(void)
 {
+	check_logdirty();
 	check_locks();
 	check_memory();
 	check_sched();
@@ -790,9 +820,11 @@ static unsigned live_guests(void)
 	return n;
 }
 
+static uint64_t domctl_buf, domctl_buf_len;	/* arg3, arg4 of the next call */
+
 static long domctl(struct keel_domctl *op, uint64_t gpa, uint64_t size)
 {
-	uint64_t a[HYPERCALL_NARGS] = { gpa, size };
+	uint64_t a[HYPERCALL_NARGS] = { gpa, size, domctl_buf, domctl_buf_len };
 	long rc;
 
 	memcpy(dom0_arg(), op, sizeof(*op));
@@ -829,7 +861,7 @@ static void op_domctl(struct input *in)
 	long rc;
 
 	static const uint8_t sched_only[4] = { 2, 3, 4, 8 };
-	unsigned sel = k % 11;
+	unsigned sel = k % 12;
 
 	memset(&op, 0, sizeof(op));
 	op.domid = pick_dom(in);
@@ -883,8 +915,40 @@ static void op_domctl(struct input *in)
 		op.u.sched.weight = k & 0x80 ? u32(in) : 1 + u8(in) * 64u;
 		op.u.sched.cap = k & 0x40 ? u32(in) : u8(in) % 101;
 		break;
+	case 11: {	/* save/restore (10-18), a second buffer in dom0's RAM */
+		struct domain *d = guest(op.domid);
+
+		/* a guest write that faults now and then */
+		if (d && d->logdirty.enabled && (k & 0x80)) {
+			uint64_t g = pick_gfn(in);
+			bool handled = logdirty_write_fault(d, g);
+			int at = find(d, g);
+
+			CHECK(!handled || (at >= 0 && p2m[at].writable),
+			      "a handled write fault left d%u gfn %lu read-only", d->id, g);
+		}
+		op.cmd = KEEL_DOMCTL_logdirty + u8(in) % 9;
+		for (unsigned i = 0; i < 12; i++)
+			memcpy(op.u.raw + i * 4, &(uint32_t){ u8(in) & 0x80 ? u32(in) : u8(in) % 70 }, 4);
+		if (op.cmd == KEEL_DOMCTL_logdirty) {
+			op.u.logdirty.op = u8(in) % 5;
+			op.u.logdirty.pad = 0;
+			op.u.logdirty.start_gfn = (u8(in) % 4) * 64;
+			op.u.logdirty.nr = 64 * (1 + u8(in) % 4);
+		}
+		domctl_buf = DOM0_GPA + 2048;
+		domctl_buf_len = u8(in) == 0xff ? u16(in) : (u8(in) % 33) * 8;
+		if (op.cmd == KEEL_DOMCTL_logdirty && !(k & 0x40))
+			domctl_buf_len = op.u.logdirty.nr / 8;
+		if (op.cmd == KEEL_DOMCTL_get_vcpu_state ||
+		    op.cmd == KEEL_DOMCTL_set_vcpu_state)
+			domctl_buf_len = k & 0x40 ? 8 : sizeof(struct keel_vcpu_state);
+		rc = domctl(&op, gpa, size);
+		domctl_buf = domctl_buf_len = 0;
+		return;
+	}
 	case 9:	/* raw: any command, any size, any buffer */
-		op.cmd = u8(in) % 20;	/* 10-18: save/restore, log-dirty */
+		op.cmd = u8(in) % 20;
 		op.pad = u8(in) == 0xff;
 		for (unsigned i = 0; i < 16; i++)
 			memcpy(op.u.raw + i * 4, &(uint32_t){ u32(in) }, 4);

@@ -3,7 +3,7 @@
 # database and drives it with kxs, Debian's stock xenstore-* clients and
 # helpers.  One "PASS: name" / "FAIL: name" line per check; exit status 1
 # if any failed.  Every wait is bounded.
-# Environment: XSD KXS STRESS (binaries), OUT (directory for logs).
+# Environment: XSD KXS STRESS DIRRACE (binaries), OUT (directory for logs).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d /tmp/xs-system.XXXXXX)
@@ -61,7 +61,7 @@ reap() {
 }
 
 start_daemon() {
-	"$XSD" -F --db "$DB" --socket "$SOCK" --log-level debug "$@" \
+	"$XSD" -F --db "$DB" --socket "$SOCK" --log-level debug ${MODE:-} "$@" \
 		>>"$T/xenstored.log" 2>&1 &
 	DPID=$!
 	wait_until 50 k read /
@@ -251,6 +251,112 @@ t_rundir_and_sigterm() {
 	return 0
 }
 
+# Debian's xenstore-control (xen-utils) against our CONTROL commands.
+XCTL=$(ls /usr/lib/xen-*/bin/xenstore-control 2>/dev/null | head -n 1)
+xctl() { XENSTORED_PATH=$SOCK timeout 10 "$XCTL" "$@"; }
+
+t_snapshot_isolation() {
+	"$STRESS" snapshot "$SOCK" /snap
+}
+
+t_directory_part_race() {
+	"$STRESS" shrink "$SOCK" /race 6 >"$T/shrink.txt" 2>&1 &
+	sp=$!
+	BGPIDS="$BGPIDS $sp"
+	wait_until 50 k exists /race || return 1
+	XENSTORED_PATH=$SOCK timeout 30 "$DIRRACE" /race 5 || return 1
+	reap 150 "$sp" || return 1
+	cat "$T/shrink.txt"
+}
+
+t_xenstore_control() {
+	[ -x "$XCTL" ] || { echo "xenstore-control not installed (xen-utils)"; return 1; }
+	expect_eq "$(xctl check)" OK || return 1
+	for c in check log logfile memreport quota quota-soft help; do
+		xctl help | grep -q "^$c " || { echo "help lacks $c"; return 1; }
+	done
+	xctl quota | grep -q '^nodes: 1000$' || return 1
+	xctl quota set watches 77 || return 1
+	xctl quota | grep -q '^watches: 77$' || return 1
+	xctl quota set watches 128 || return 1
+	xctl quota-soft set nodes 900 || return 1
+	xctl quota-soft | grep -q '^nodes: 900$' || return 1
+	xctl memreport | grep -q '^nodes: [0-9]' || return 1
+	xctl memreport "$T/memreport.txt" || return 1
+	grep -q '^connections: ' "$T/memreport.txt" || return 1
+	xctl logfile "$T/trace.txt" || return 1
+	xctl log on || return 1
+	k write /traced 1 || return 1
+	xctl log off || return 1
+	grep -q 'WRITE tx [0-9]* /traced' "$T/trace.txt" || return 1
+	xctl no-such-command >"$T/xc.err" 2>&1 && return 1
+	grep -qi 'not supported' "$T/xc.err" || { cat "$T/xc.err"; return 1; }
+	xctl live-update -s >"$T/xc2.err" 2>&1 && return 1
+	grep -q 'Function not implemented' "$T/xc2.err" || { cat "$T/xc2.err"; return 1; }
+	return 0
+}
+
+# kill -9 while 4 processes commit transactions and plain writes, in the
+# mode given (default or --sync); after the restart every acknowledged
+# write is there and no transaction is half-applied.
+kill_writers() {
+	mode=$1
+	stop_daemon || return 1
+	DB=$T/kill-$mode.tdb
+	MODE=
+	[ "$mode" = sync ] && MODE=--sync
+	start_daemon || return 1
+	"$STRESS" writers "$SOCK" /kw 4 >"$T/writers-$mode.txt" 2>&1 &
+	wp=$!
+	BGPIDS="$BGPIDS $wp"
+	wait_until 200 lines_at_least "$T/writers-$mode.txt" 400 || return 1
+	stop_daemon KILL || return 1
+	reap 100 "$wp" || return 1
+	start_daemon || return 1
+	"$STRESS" verify "$SOCK" /kw 4 "$T/writers-$mode.txt"
+}
+
+t_kill_writers_default() { kill_writers default; }
+t_kill_writers_sync() { kill_writers sync; }
+
+# A libkxs client lives through a restart: its watch is registered again
+# (and fires), an open transaction answers EAGAIN, later calls work.
+t_client_reconnect() {
+	k watch -n 3 -T 40 /rw >"$T/rw.txt" 2>&1 &
+	wp=$!
+	BGPIDS="$BGPIDS $wp"
+	wait_until 50 lines_at_least "$T/rw.txt" 1 || return 1
+	mkfifo "$T/go"
+	"$STRESS" tx-across-restart "$SOCK" /rtx <"$T/go" >"$T/rtx.txt" 2>&1 &
+	tp=$!
+	BGPIDS="$BGPIDS $tp"
+	exec 7>"$T/go"
+	wait_until 50 grep -q open "$T/rtx.txt" || return 1
+	stop_daemon KILL || return 1
+	start_daemon || return 1
+	echo go >&7
+	exec 7>&-
+	reap 150 "$tp" || { cat "$T/rtx.txt"; return 1; }
+	cat "$T/rtx.txt"
+	# the watcher re-registered (a second "/rw"), then sees the change
+	wait_until 100 lines_at_least "$T/rw.txt" 2 || return 1
+	k write /rw/x 1 || return 1
+	reap 300 "$wp" || return 1
+	expect_eq "$(tr '\n' ' ' <"$T/rw.txt")" "/rw /rw /rw /rw /rw/x /rw "
+}
+
+t_no_sync_is_deprecated_alias() {
+	"$XSD" -F --no-sync --db "$T/alias.tdb" --socket "$T/alias.sock" \
+		>"$T/alias.log" 2>&1 &
+	ap=$!
+	BGPIDS="$BGPIDS $ap"
+	wait_until 50 test -S "$T/alias.sock" || return 1
+	timeout 10 "$KXS" -s "$T/alias.sock" write /a 1 || return 1
+	kill -TERM "$ap"
+	reap 100 "$ap" || return 1
+	grep -q 'deprecated' "$T/alias.log"
+}
+
 start_daemon || { echo "FAIL: daemon_start"; cat "$T/xenstored.log"; exit 1; }
 echo "PASS: daemon_start"
 check kxs_basic t_kxs_basic
@@ -265,5 +371,12 @@ check concurrent_increments t_concurrent_increments
 check malformed_input t_malformed_input
 check kill_restart_durability t_kill_restart_durability
 check rundir_and_sigterm t_rundir_and_sigterm
+check snapshot_isolation t_snapshot_isolation
+check directory_part_race t_directory_part_race
+check xenstore_control t_xenstore_control
+check client_reconnect t_client_reconnect
+check no_sync_is_deprecated_alias t_no_sync_is_deprecated_alias
+check kill_writers_default t_kill_writers_default
+check kill_writers_sync t_kill_writers_sync
 check daemon_stops_on_sigterm stop_daemon TERM
 [ "$fails" -eq 0 ]

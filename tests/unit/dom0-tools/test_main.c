@@ -28,7 +28,9 @@ int main(void)
 	srunner_add_suite(sr, domain_suite());
 	srunner_add_suite(sr, libdom_suite());
 	srunner_add_suite(sr, vbd_suite());
+	srunner_add_suite(sr, vif_suite());
 	srunner_add_suite(sr, migrate_suite());
+	srunner_add_suite(sr, mig_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

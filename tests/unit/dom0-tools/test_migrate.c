@@ -162,6 +162,7 @@ START_TEST(report_text)
 	ck_assert_ptr_nonnull(strstr(buf, "  bytes sent  163840000 (156.2 MiB)\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "  stop rule   converged\n"));
 	ck_assert_ptr_null(strstr(buf, "throttled"));
+	ck_assert_ptr_null(strstr(buf, "disks"));
 	free(buf);
 	r.rep.final_cap = 30;
 	strcpy(r.rep.how, "auto-converge");
@@ -169,6 +170,14 @@ START_TEST(report_text)
 	vmctl_migrate_print(f, &r);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "  stop rule   auto-converge (throttled to a cap of 30%)\n"));
+	free(buf);
+	r.disks = 1;
+	r.disk_passes = 3;
+	r.disk_bytes = 3 << 20;
+	f = open_memstream(&buf, &n);
+	vmctl_migrate_print(f, &r);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "  disks       1 image, 3 passes, 3145728 bytes (3.0 MiB)\n"));
 	free(buf);
 }
 END_TEST
@@ -199,14 +208,14 @@ START_TEST(report_json)
 END_TEST
 
 /* Through vmctl_main: the refusals that need no hypervisor nor network. */
-START_TEST(with_storage_refused_before_anything)
+START_TEST(bad_host_refused_before_anything)
 {
 	struct fake_hv f = { .fill = fake_full_hv };
-	char *argv[] = { "vmctl", "migrate", "g", "169.254.99.2", "--with-storage", NULL };
+	char *argv[] = { "vmctl", "migrate", "g", "hostb", "--with-storage", NULL };
 	char *out, *err;
 
-	ck_assert_int_eq(run_vmctl(&f, 5, argv, &out, &err), VMCTL_FAIL);
-	ck_assert_ptr_nonnull(strstr(err, "--with-storage"));
+	ck_assert_int_eq(run_vmctl(&f, 5, argv, &out, &err), VMCTL_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "HOST 'hostb' is not an IPv4 address"));
 	ck_assert_int_eq(f.calls, 0);
 	free(out);
 	free(err);
@@ -240,7 +249,7 @@ Suite *migrate_suite(void)
 	tcase_add_test(tc, progress_line);
 	tcase_add_test(tc, report_text);
 	tcase_add_test(tc, report_json);
-	tcase_add_test(tc, with_storage_refused_before_anything);
+	tcase_add_test(tc, bad_host_refused_before_anything);
 	tcase_add_test(tc, check_without_key_file);
 	suite_add_tcase(s, tc);
 	return s;

@@ -103,6 +103,25 @@ START_TEST(scalar_where_abi_has_buffer_einval)
 }
 END_TEST
 
+/* KEEL_SYSCTL_PERFC: its counters buffer is a buffer, sized by arg 2. */
+START_TEST(perfc_buffer_checked)
+{
+	struct keel_ioctl_hypercall hc = req(KEEL_HC_sysctl);
+
+	hc.arg[0] = KEEL_SYSCTL_PERFC;
+	buf(&hc, 1, sizeof(struct keel_perfc));
+	hc.arg[2] = sizeof(struct keel_perfc);
+	ck_assert_int_eq(keel_privcmd_check(&hc), 0);
+	hc.arg[2] = sizeof(struct keel_perfc) + 1;   /* longer than the buffer */
+	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
+	hc = req(KEEL_HC_sysctl);
+	hc.arg[0] = KEEL_SYSCTL_PERFC;
+	hc.arg[1] = 0x1000;                         /* a pointer as a scalar */
+	hc.arg[2] = sizeof(struct keel_perfc);
+	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
+}
+END_TEST
+
 START_TEST(buffer_where_abi_has_scalar_einval)
 {
 	struct keel_ioctl_hypercall hc = req(KEEL_HC_memory_op);
@@ -129,6 +148,39 @@ START_TEST(domctl_buffer_ok)
 
 	buf(&hc, 0, sizeof(struct keel_domctl));
 	hc.arg[1] = sizeof(struct keel_domctl);
+	ck_assert_int_eq(keel_privcmd_check(&hc), 0);
+}
+END_TEST
+
+/* The save/restore domctls' second buffer (arg3, size arg4). */
+START_TEST(domctl_second_buffer_ok)
+{
+	struct keel_ioctl_hypercall hc = req(KEEL_HC_domctl);
+
+	buf(&hc, 0, sizeof(struct keel_domctl));
+	hc.arg[1] = sizeof(struct keel_domctl);
+	buf(&hc, 2, 8192);
+	hc.arg[3] = 8192;
+	ck_assert_int_eq(keel_privcmd_check(&hc), 0);
+	hc.arg[3] = 8193;		/* told more than the bounce buffer */
+	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
+}
+END_TEST
+
+/* Without a second buffer both its address and its size must be 0: the
+ * hypervisor must never be handed a dom0 address from user space. */
+START_TEST(domctl_second_buffer_scalar_einval)
+{
+	struct keel_ioctl_hypercall hc = req(KEEL_HC_domctl);
+
+	buf(&hc, 0, sizeof(struct keel_domctl));
+	hc.arg[1] = sizeof(struct keel_domctl);
+	hc.arg[2] = 0x200000;
+	hc.arg[3] = 4096;
+	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
+	hc.arg[2] = 0;			/* address 0, size 4096: dom0 page 0 */
+	ck_assert_int_eq(keel_privcmd_check(&hc), -EINVAL);
+	hc.arg[3] = 0;
 	ck_assert_int_eq(keel_privcmd_check(&hc), 0);
 }
 END_TEST
@@ -328,9 +380,12 @@ Suite *module_suite(void)
 	tcase_add_test(tc, len_over_max_einval_in_any_slot);
 	tcase_add_test(tc, ioctl_layout);
 	tcase_add_test(tc, scalar_where_abi_has_buffer_einval);
+	tcase_add_test(tc, perfc_buffer_checked);
 	tcase_add_test(tc, buffer_where_abi_has_scalar_einval);
 	tcase_add_test(tc, domctl_scalar_struct_einval);
 	tcase_add_test(tc, domctl_buffer_ok);
+	tcase_add_test(tc, domctl_second_buffer_ok);
+	tcase_add_test(tc, domctl_second_buffer_scalar_einval);
 	tcase_add_test(tc, size_argument_past_buffer_einval);
 	tcase_add_test(tc, fixed_size_buffer_too_short_einval);
 	tcase_add_test(tc, hold_stats_buffer_and_scalar_flags);

@@ -54,6 +54,20 @@ int fake_full_hv(struct fake_hv *f, struct keel_ioctl_hypercall *hc)
 		cur->lost = f->lost_once;
 		f->lost_once = 0;
 		hc->result = (int64_t)n;
+	} else if (hc->op == KEEL_HC_sysctl && hc->arg[0] == KEEL_SYSCTL_PERFC) {
+		struct keel_perfc *pc = (void *)(uintptr_t)hc->arg[1];
+
+		if (hc->arg[2] != sizeof(*pc)) {
+			hc->result = -KEEL_EINVAL;
+			return 0;
+		}
+		memset(pc, 0, sizeof(*pc));
+		pc->dom0.exits[KEEL_PERFC_EXIT_CPUID] = 2436;
+		pc->dom0.exits[KEEL_PERFC_EXIT_VMMCALL] = 7;
+		pc->guests.exits[KEEL_PERFC_EXIT_HLT] = 99;
+		pc->dom0.hypercalls[KEEL_HC_sysctl] = 3;
+		pc->guests.hypercalls[KEEL_HC_sched_op] = 5;
+		hc->result = 0;
 	} else {
 		hc->result = -KEEL_ENOSYS;
 	}
@@ -350,6 +364,27 @@ START_TEST(dmesg_reports_lost_bytes)
 }
 END_TEST
 
+START_TEST(exit_stats_table)
+{
+	ck_assert_int_eq(RUN(&fake, "exit-stats"), VMCTL_OK);
+	ck_assert_ptr_nonnull(strstr(out, "exit cpuid                         2436              0\n"));
+	ck_assert_ptr_nonnull(strstr(out, "exit hlt                              0             99\n"));
+	ck_assert_ptr_nonnull(strstr(out, "exit total                         2443             99\n"));
+	ck_assert_ptr_nonnull(strstr(out, "hypercall sysctl                      3              0\n"));
+	ck_assert_ptr_nonnull(strstr(out, "hypercall sched_op                    0              5\n"));
+	ck_assert_int_eq(RUN(&fake, "exit-stats", "--bogus"), VMCTL_USAGE);
+}
+END_TEST
+
+START_TEST(exit_stats_error_fails)
+{
+	fake.fill = NULL;
+	fake.result = -KEEL_EPERM;
+	ck_assert_int_eq(RUN(&fake, "exit-stats"), VMCTL_FAIL);
+	ck_assert_ptr_nonnull(strstr(err, "cannot read the hypervisor's counters"));
+}
+END_TEST
+
 START_TEST(dmesg_error_fails)
 {
 	fake.fill = NULL;
@@ -408,6 +443,8 @@ Suite *vmctl_suite(void)
 	tcase_add_test(tc, dmesg_prints_log_in_chunks);
 	tcase_add_test(tc, dmesg_reports_lost_bytes);
 	tcase_add_test(tc, dmesg_error_fails);
+	tcase_add_test(tc, exit_stats_table);
+	tcase_add_test(tc, exit_stats_error_fails);
 	tcase_add_test(tc, dmesg_clear_prints_only_new);
 	suite_add_tcase(s, tc);
 	return s;

@@ -17,7 +17,9 @@ Suite *elf_suite(void);
 Suite *domain_suite(void);
 Suite *libdom_suite(void);
 Suite *vbd_suite(void);
+Suite *vif_suite(void);
 Suite *migrate_suite(void);
+Suite *mig_suite(void);
 
 /*
  * Add test tf to tc unless `device` exists on this machine (a booted Keel

@@ -14,5 +14,6 @@ Suite *suite_gnttab(void);
 Suite *suite_mm(void);
 Suite *suite_blkfront(void);
 Suite *suite_disk(void);
+Suite *suite_netfront(void);
 
 #endif

@@ -727,6 +727,81 @@ START_TEST(copy_from_own_page_to_grant)
 }
 END_TEST
 
+/* Log-dirty mode: pages written behind the granter's nested map (a
+ * writable mapping dom0 drops, a copy into a grant or into a guest's own
+ * page) are marked dirty, so a migration sends them again. */
+static uint64_t ld_bits[2];
+
+static void logdirty_on(struct domain *d)
+{
+	memset(ld_bits, 0, sizeof(ld_bits));
+	d->logdirty.enabled = true;
+	d->logdirty.nr_bits = 128;
+	d->logdirty.bitmap = ld_bits;
+}
+
+static void logdirty_off(struct domain *d)
+{
+	d->logdirty.enabled = false;
+	d->logdirty.bitmap = NULL;
+	d->logdirty.nr_bits = 0;
+}
+
+static bool ld_bit(uint64_t g)
+{
+	return ld_bits[g / 64] & (1ull << (g % 64));
+}
+
+START_TEST(logdirty_writable_unmap_marks_the_page)
+{
+	uint32_t h;
+
+	logdirty_on(d1);
+	grant(REF, 0, DATA_GFN, KEEL_GTF_permit_access);
+	ck_assert_int_eq(map(d0, 1, REF, 0, &h), 0);
+	ck_assert(!ld_bit(DATA_GFN));
+	ck_assert_int_eq(unmap(d0, h), 0);
+	ck_assert(ld_bit(DATA_GFN));
+	logdirty_off(d1);
+}
+END_TEST
+
+START_TEST(logdirty_readonly_unmap_marks_nothing)
+{
+	uint32_t h;
+
+	logdirty_on(d1);
+	grant(REF, 0, DATA_GFN, KEEL_GTF_permit_access);
+	ck_assert_int_eq(map(d0, 1, REF, KEEL_GNTMAP_readonly, &h), 0);
+	ck_assert_int_eq(unmap(d0, h), 0);
+	ck_assert_uint_eq(ld_bits[0] | ld_bits[1], 0);
+	logdirty_off(d1);
+}
+END_TEST
+
+START_TEST(logdirty_copy_marks_its_destination)
+{
+	struct keel_gnttab_copy to_grant = { .source = gfn(OWN_GFN, 0),
+					     .dest = gref(1, REF, 0), .len = 6,
+					     .flags = KEEL_GNTCOPY_dest_gref };
+	struct keel_gnttab_copy to_own = { .source = gref(1, REF, 0),
+					   .dest = gfn(OWN_GFN, 0), .len = 4,
+					   .flags = KEEL_GNTCOPY_source_gref };
+
+	logdirty_on(d1);
+	grant(REF, 0, DATA_GFN, KEEL_GTF_permit_access);
+	ck_assert_int_eq(copy(d0, to_grant), 0);
+	ck_assert(ld_bit(DATA_GFN));
+	logdirty_off(d1);
+	/* a guest copying into its own page */
+	logdirty_on(d2);
+	grant(REF, 2, DATA_GFN, KEEL_GTF_permit_access);
+	ck_assert_int_eq(copy(d2, to_own), 0);
+	ck_assert(ld_bit(OWN_GFN));
+	logdirty_off(d2);
+}
+END_TEST
+
 START_TEST(copy_by_a_guest_through_its_grant)
 {
 	struct keel_gnttab_copy c = { .source = gref(1, REF, 0),
@@ -1093,6 +1168,9 @@ static Suite *gnttab_suite(void)
 	tcase_add_test(tc, unmap_after_granter_table_dropped_leaves_frame_alone);
 	tcase_add_test(tc, copy_from_grant_to_own_page);
 	tcase_add_test(tc, copy_from_own_page_to_grant);
+	tcase_add_test(tc, logdirty_writable_unmap_marks_the_page);
+	tcase_add_test(tc, logdirty_readonly_unmap_marks_nothing);
+	tcase_add_test(tc, logdirty_copy_marks_its_destination);
 	tcase_add_test(tc, copy_by_a_guest_through_its_grant);
 	tcase_add_test(tc, copy_between_two_grants_of_one_page);
 	tcase_add_test(tc, copy_within_own_memory);

@@ -64,11 +64,51 @@ START_TEST(connect_only_when_frontend_initialised)
 }
 END_TEST
 
+START_TEST(class_may_connect_a_frontend_already_connected)
+{
+	/* net: Linux's netfront writes its keys and goes to Connected */
+	for (int fe = KEEL_XBS_INITIALISING; fe <= KEEL_XBS_CONNECTED; fe++) {
+		struct kb_view v = view(fe);
+
+		v.setup = true;
+		v.fe_connected_ok = true;
+		v.be_state = KEEL_XBS_INITWAIT;
+		ck_assert_int_eq(kb_decide(&v), fe == KEEL_XBS_INITIALISED ||
+				 fe == KEEL_XBS_CONNECTED ? KB_ACT_CONNECT : KB_ACT_NONE);
+		v.fe_stale = true;    /* its ring from before our restart */
+		ck_assert_int_eq(kb_decide(&v), KB_ACT_NONE);
+	}
+}
+END_TEST
+
+START_TEST(device_written_anew_is_reset)
+{
+	/* Only the toolstack writes Initialising: a new domain with the
+	 * same id, or the device removed and added between two looks. */
+	for (int fe = KEEL_XBS_INITIALISING; fe <= KEEL_XBS_CLOSED; fe++) {
+		struct kb_view v = view(fe);
+
+		v.be_state = KEEL_XBS_INITIALISING;
+		v.setup = true;
+		ck_assert_int_eq(kb_decide(&v), KB_ACT_RESET);
+		v.connected = true;
+		ck_assert_int_eq(kb_decide(&v), KB_ACT_RESET);
+		v.setup = v.connected = false;
+		v.failed = true;
+		ck_assert_int_eq(kb_decide(&v), KB_ACT_RESET);
+		v.failed = false;       /* nothing known: the normal path */
+		ck_assert_int_ne(kb_decide(&v), KB_ACT_RESET);
+	}
+	ck_assert_str_eq(kb_action_name(KB_ACT_RESET), "reset");
+}
+END_TEST
+
 START_TEST(stale_ring_after_restart_is_not_connected)
 {
 	struct kb_view v = view(KEEL_XBS_INITIALISED);
 
 	v.setup = true;
+	v.be_state = KEEL_XBS_INITWAIT;
 	v.fe_stale = true;
 	ck_assert_int_eq(kb_decide(&v), KB_ACT_NONE);
 	v.fe_stale = false;  /* the frontend made a new ring */
@@ -97,6 +137,7 @@ START_TEST(frontend_restart_while_connected_reconnects)
 		struct kb_view v = view(fes[i]);
 
 		v.setup = v.connected = true;
+		v.be_state = KEEL_XBS_CONNECTED;
 		ck_assert_int_eq(kb_decide(&v), KB_ACT_RECONNECT);
 	}
 }
@@ -108,6 +149,7 @@ START_TEST(frontend_closing_closes_from_every_backend_step)
 
 	ck_assert_int_eq(kb_decide(&v), KB_ACT_CLOSE);    /* store not Closed */
 	v.setup = true;
+	v.be_state = KEEL_XBS_INITWAIT;
 	ck_assert_int_eq(kb_decide(&v), KB_ACT_CLOSE);
 	v.connected = true;
 	ck_assert_int_eq(kb_decide(&v), KB_ACT_CLOSE);
@@ -124,6 +166,7 @@ START_TEST(detach_closes_whatever_the_frontend_says)
 
 		v.online = false;
 		v.setup = v.connected = true;
+		v.be_state = KEEL_XBS_CONNECTED;
 		ck_assert_int_eq(kb_decide(&v), KB_ACT_CLOSE);
 	}
 }
@@ -188,6 +231,8 @@ Suite *suite_state(void)
 	tcase_add_test(t, reopen_after_close);
 	tcase_add_test(t, toolstack_still_writing_waits);
 	tcase_add_test(t, names);
+	tcase_add_test(t, class_may_connect_a_frontend_already_connected);
+	tcase_add_test(t, device_written_anew_is_reset);
 	suite_add_tcase(s, t);
 	return s;
 }

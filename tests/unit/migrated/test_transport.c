@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,7 +112,7 @@ END_TEST
 
 START_TEST(frame_too_big_is_refused)
 {
-	static uint8_t big[KMIG_FRAME_MAX + 1];
+	static uint8_t big[KMIG_DATA_MAX + 1];
 	uint8_t hdr[8] = { 'O', 'F', 'F', 'R', 0xff, 0xff, 0, 0 }, buf[64];
 	uint32_t type;
 	size_t len;
@@ -515,16 +516,11 @@ START_TEST(serve_refuses_no_memory)
 }
 END_TEST
 
-START_TEST(serve_refuses_storage_and_unknown_flags)
+START_TEST(serve_refuses_unknown_flags)
 {
 	pthread_t t;
 	char err[256];
 
-	pthread_create(&t, NULL, serve_thread, NULL);
-	ck_assert_int_eq(offer("g", KMIG_OFFER_STORAGE, err, sizeof(err)), -EOPNOTSUPP);
-	pthread_join(t, NULL);
-	pair_teardown();
-	pair_setup();
 	pthread_create(&t, NULL, serve_thread, NULL);
 	ck_assert_int_eq(offer("g", 0x80, err, sizeof(err)), -EINVAL);
 	pthread_join(t, NULL);
@@ -568,9 +564,50 @@ START_TEST(serve_restore_error_reaches_sender)
 	ck_assert_int_eq(kmig_send(sv[0], KMIG_STRM, NULL, 0), 0);
 	ck_assert_int_eq(kmig_write_all(sv[0], "0123456789", 10, 1000), 0);
 	ck_assert_int_eq(kmig_result_recv(sv[0], 2000, &status, msg, sizeof(msg)), 0);
+	shutdown(sv[0], SHUT_WR);                  /* the sender hangs up */
 	pthread_join(t, NULL);
 	ck_assert_int_eq(status, -EILSEQ);
 	ck_assert_str_eq(msg, "bad checksum in record 3");
+	ck_assert_int_eq(serve_rc, -EILSEQ);
+}
+END_TEST
+
+/* The restore fails early while the sender still streams: the receiver
+ * reads and drops the rest, so the sender's writes do not fail and it
+ * finds the reason waiting for it. */
+static void *sender_thread(void *p)
+{
+	static char chunk[65536];
+	size_t *sent = p;
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		if (kmig_write_all(sv[0], chunk, sizeof(chunk), 2000))
+			break;
+		*sent += sizeof(chunk);
+	}
+	return NULL;
+}
+
+START_TEST(serve_failure_mid_stream_drains_then_reports)
+{
+	pthread_t t, ts;
+	char err[256], msg[256];
+	size_t sent = 0;
+	int status = 0;
+
+	fk.stream_len = 10;
+	fk.restore_rc = -EILSEQ;
+	pthread_create(&t, NULL, serve_thread, NULL);
+	ck_assert_int_eq(offer("counter", KMIG_OFFER_LIVE, err, sizeof(err)), 0);
+	ck_assert_int_eq(kmig_send(sv[0], KMIG_STRM, NULL, 0), 0);
+	pthread_create(&ts, NULL, sender_thread, &sent);
+	pthread_join(ts, NULL);
+	ck_assert_uint_eq(sent, 32 * 65536);       /* 2 MiB, none refused */
+	ck_assert_int_eq(kmig_result_recv(sv[0], 2000, &status, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(status, -EILSEQ);
+	shutdown(sv[0], SHUT_WR);
+	pthread_join(t, NULL);
 	ck_assert_int_eq(serve_rc, -EILSEQ);
 }
 END_TEST
@@ -605,9 +642,11 @@ START_TEST(serve_no_stream_after_offer)
 	pthread_join(t, NULL);
 	ck_assert_int_lt(serve_rc, 0);
 	ck_assert_int_eq(fk.restore_called, 0);
-	ck_assert_ptr_nonnull(strstr(fk.log, "nothing was created"));
+	ck_assert_ptr_nonnull(strstr(fk.log, "no stream after the offer"));
 }
 END_TEST
+
+Suite *storage_suite(void);
 
 int main(void)
 {
@@ -640,9 +679,10 @@ int main(void)
 	tcase_add_test(serve, serve_no_key_file_refuses);
 	tcase_add_test(serve, serve_refuses_name_running);
 	tcase_add_test(serve, serve_refuses_no_memory);
-	tcase_add_test(serve, serve_refuses_storage_and_unknown_flags);
+	tcase_add_test(serve, serve_refuses_unknown_flags);
 	tcase_add_test(serve, serve_stream_then_running);
 	tcase_add_test(serve, serve_restore_error_reaches_sender);
+	tcase_add_test(serve, serve_failure_mid_stream_drains_then_reports);
 	tcase_add_test(serve, serve_cut_link_mid_stream);
 	tcase_add_test(serve, serve_no_stream_after_offer);
 	suite_add_tcase(s, keys);
@@ -650,7 +690,9 @@ int main(void)
 	suite_add_tcase(s, auth);
 	suite_add_tcase(s, offers);
 	suite_add_tcase(s, serve);
+	signal(SIGPIPE, SIG_IGN);
 	sr = srunner_create(s);
+	srunner_add_suite(sr, storage_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -135,6 +135,23 @@ START_TEST(unknown_and_unprivileged)
 }
 END_TEST
 
+START_TEST(files_refused_when_configured)
+{
+	struct xsd_config cfg;
+	struct tconn *t;
+
+	xs_teardown();
+	xsd_config_default(&cfg);
+	cfg.control_no_files = true;
+	xs_open_with(&cfg);
+	t = tc_new(0, true);
+	ck_assert_int_eq(ctl(t, "logfile /tmp/xs-unit-never", NULL), -EACCES);
+	ck_assert_int_eq(ctl(t, "memreport /tmp/xs-unit-never", NULL), -EACCES);
+	ck_assert_int_eq(access("/tmp/xs-unit-never", F_OK), -1);
+	ck_assert_int_eq(ctl(t, "memreport", NULL), 0);
+}
+END_TEST
+
 Suite *suite_control(void)
 {
 	Suite *s = suite_create("control");
@@ -147,6 +164,7 @@ Suite *suite_control(void)
 	tcase_add_test(tc, log_and_logfile);
 	tcase_add_test(tc, memreport_counts);
 	tcase_add_test(tc, unknown_and_unprivileged);
+	tcase_add_test(tc, files_refused_when_configured);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -13,6 +13,8 @@
 #include "db.h"
 #include "store.h"
 
+#define LOG_KEY_TEST 8192   /* db_log.c's LOG_KEY_MAX */
+
 static char dir[64], path[96];
 
 static void dl_setup(void)
@@ -69,12 +71,14 @@ static size_t count_logs(void)
 }
 
 /* A handle that is never closed stands for a daemon killed with -9: the
- * next open must see every commit that returned. */
+ * next open must see every commit that returned.  _i: 0 the mapped log,
+ * 1 the pwrite() one. */
 START_TEST(commits_survive_an_abandoned_handle)
 {
+	unsigned flags = _i ? XSD_DB_NOMAP : 0;
 	struct xsd_db *a, *b;
 
-	ck_assert_int_eq(xsd_db_open_log(path, 0, 0, NULL, &a), 0);
+	ck_assert_int_eq(xsd_db_open_log(path, flags, 0, NULL, &a), 0);
 	put(a, "/x", "1");
 	put(a, "/y", "2");
 	ck_assert_int_eq(a->ops->begin(a), 0);
@@ -86,11 +90,34 @@ START_TEST(commits_survive_an_abandoned_handle)
 			 0);
 	a->ops->cancel(a);
 	/* no close(a) */
-	ck_assert_int_eq(xsd_db_open_log(path, 0, 0, NULL, &b), 0);
+	ck_assert_int_eq(xsd_db_open_log(path, flags, 0, NULL, &b), 0);
 	expect(b, "/x", NULL);
 	expect(b, "/y", "2");
 	expect(b, "/z", "3");
 	expect(b, "/never", NULL);
+	b->ops->close(b);
+}
+END_TEST
+
+/* Keys as long as restore.c's watch keys (a 4096-byte request and a
+ * prefix) come back; longer ones are refused when stored. */
+START_TEST(long_keys_replayed_or_refused)
+{
+	static char key[LOG_KEY_TEST + 2];
+	struct xsd_db *a, *b;
+
+	memset(key, 'k', sizeof(key) - 1);
+	key[0] = '#';
+	key[4200] = '\0';
+	ck_assert_int_eq(xsd_db_open_log(path, 0, 0, NULL, &a), 0);
+	put(a, key, "long");
+	key[4200] = 'k';
+	ck_assert_int_eq(a->ops->begin(a), 0);
+	ck_assert_int_eq(a->ops->store(a, key, (const uint8_t *)"x", 1), -E2BIG);
+	a->ops->cancel(a);
+	ck_assert_int_eq(xsd_db_open_log(path, 0, 0, NULL, &b), 0);
+	key[4200] = '\0';
+	expect(b, key, "long");
 	b->ops->close(b);
 }
 END_TEST
@@ -181,8 +208,9 @@ Suite *suite_dblog(void)
 	TCase *tc = tcase_create("dblog");
 
 	tcase_add_checked_fixture(tc, dl_setup, dl_teardown);
-	tcase_add_test(tc, commits_survive_an_abandoned_handle);
+	tcase_add_loop_test(tc, commits_survive_an_abandoned_handle, 0, 2);
 	tcase_add_test(tc, torn_tail_is_ignored);
+	tcase_add_test(tc, long_keys_replayed_or_refused);
 	tcase_add_test(tc, compaction_keeps_everything);
 	tcase_add_test(tc, store_on_log_reopens);
 	suite_add_tcase(s, tc);

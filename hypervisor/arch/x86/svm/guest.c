@@ -218,15 +218,34 @@ static void handle_xsetbv(struct vcpu *v)
 	vmcb->save.rip += 3;
 }
 
+/*
+ * EXITINTINFO as EVENTINJ.  QEMU (7.2, svm_helper's do_interrupt record)
+ * reports an interrupt whose delivery was cut short -- the upcall's V_IRQ
+ * pushing onto a stack page log-dirty mode has write-protected -- as type
+ * "exception" with the interrupt's vector, and then refuses that very
+ * value in EVENTINJ at VMRUN (an exception vector must be below 32:
+ * APM vol. 2 sec. 15.20), failing the guest with an invalid-state exit.
+ * An "exception" above 31 can only be an interrupt: inject it as one.
+ */
+static uint64_t svm_reinject_info(uint64_t info)
+{
+	if ((info & (7u << 8)) == EVENT_TYPE_EXCEPTION &&
+	    (info & EVENT_VECTOR_MASK) >= 32)
+		info = (info & ~((uint64_t)(7u << 8) | EVENT_ERROR_VALID)) |
+		       EVENT_TYPE_INTR;
+	return info;
+}
+
 static void guest_vmexit(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 	uint64_t code = vmcb->ctrl.exitcode;
 	char why[96];
 
+	svm_count_exit(v);
 	vmcb->ctrl.eventinj = 0;
 	if (vmcb->ctrl.exitintinfo & EVENT_VALID)
-		vmcb->ctrl.eventinj = vmcb->ctrl.exitintinfo;
+		vmcb->ctrl.eventinj = svm_reinject_info(vmcb->ctrl.exitintinfo);
 	vmcb->ctrl.tlb_control = TLB_CONTROL_NONE;
 
 	switch (code) {

@@ -9,6 +9,7 @@
 #include <keel/console.h>
 #include <keel/domain.h>
 #include <keel/hypercall.h>
+#include <keel/perfc.h>
 #include <public/keel.h>
 
 #define VEC_DF 8
@@ -146,10 +147,39 @@ static void handle_shutdown(struct vcpu *v)
 	panic("guest domains are not implemented yet");
 }
 
+void svm_count_exit(const struct vcpu *v)
+{
+	const struct vmcb *vmcb = v->arch.vmcb;
+	uint64_t code = vmcb->ctrl.exitcode;
+	unsigned r;
+
+	switch (code) {
+	case VMEXIT_CPUID: r = KEEL_PERFC_EXIT_CPUID; break;
+	case VMEXIT_MSR:
+		r = vmcb->ctrl.exitinfo1 ? KEEL_PERFC_EXIT_MSR_WRITE :
+					   KEEL_PERFC_EXIT_MSR_READ;
+		break;
+	case VMEXIT_VMMCALL: r = KEEL_PERFC_EXIT_VMMCALL; break;
+	case VMEXIT_NPF: r = KEEL_PERFC_EXIT_NPF; break;
+	case VMEXIT_NMI: r = KEEL_PERFC_EXIT_NMI; break;
+	case VMEXIT_INTR: r = KEEL_PERFC_EXIT_INTR; break;
+	case VMEXIT_HLT: r = KEEL_PERFC_EXIT_HLT; break;
+	case VMEXIT_EXCP_BASE + VEC_DB:
+	case VMEXIT_EXCP_BASE + VEC_AC: r = KEEL_PERFC_EXIT_EXCP; break;
+	case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE:
+	case VMEXIT_STGI: case VMEXIT_CLGI: case VMEXIT_SKINIT:
+	case VMEXIT_INVLPGA: r = KEEL_PERFC_EXIT_SVM_INSN; break;
+	default: r = KEEL_PERFC_EXIT_OTHER; break;
+	}
+	perfc_exit(v->domain, r);
+}
+
 void svm_vmexit(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 	uint64_t code = vmcb->ctrl.exitcode;
+
+	svm_count_exit(v);
 
 	/* An event whose delivery the exit interrupted must be delivered
 	 * again (APM vol. 2 sec. 15.7.2). */

@@ -36,6 +36,8 @@ void svm_vmrun(struct guest_regs *regs, paddr_t vmcb_pa, paddr_t host_state_pa);
 
 /* In svm/vmexit.c. */
 void svm_vmexit(struct vcpu *v);
+/* Counts the exit just taken by @v (keel/perfc.h). */
+void svm_count_exit(const struct vcpu *v);
 void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 			  uint32_t error);
 /* Give an intercepted #DB or #AC (vector) back to the guest as the CPU
