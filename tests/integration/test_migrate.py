@@ -202,8 +202,12 @@ def main():
 
         def live_save():
             # the guest rewrites its memory as fast as it can meanwhile
+            before = max(counters() or [0])
             ok(f"xenstore-write /local/domain/{state['id']}/data/hot 1")
-            time.sleep(2)
+            # the guest reads data/hot at the top of each one-second loop:
+            # two more counter lines mean a loop began after the write
+            wait_until("two counter lines after hot=1",
+                       lambda: max(counters() or [0]) >= before + 2)
             st, out = b.run("vmctl save counter /root/live.sav --live --max-downtime 20", 240)
             rounds = re.findall(r"^round (\d+)[^:]*: \d+ pages sent, (\d+) dirty", out, re.M)
             if st != 0 or "Saved domain counter" not in out:
