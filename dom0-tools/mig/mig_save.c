@@ -22,7 +22,6 @@
 #include "keelctl.h"
 #include <public/sched.h>
 #include "keelmig.h"
-#include "mig_dev.h"
 #include "mig_policy.h"
 #include "mig_save.h"
 #include "mig_store.h"
@@ -257,26 +256,6 @@ static int suspend(struct saver *sv)
 	return 0;       /* saved paused; it will not reconnect by itself */
 }
 
-/* One DEVICE record per vbd and vif, from its backend directory. */
-static int send_devices(struct saver *sv)
-{
-	struct mig_devs *d = calloc(1, sizeof(*d));
-	uint8_t buf[MIG_DEV_BODY_MAX];
-	int rc;
-
-	if (!d)
-		return fail(sv, -ENOMEM, "out of memory");
-	rc = mig_dev_collect(sv->st, sv->domid, d, sv->err, sv->errlen);
-	for (unsigned int i = 0; !rc && i < d->nvbd; i++)
-		rc = mig_write_record(&sv->s, MIG_REC_DEVICE, buf,
-				      mig_dev_encode_vbd(&d->vbd[i], buf));
-	for (unsigned int i = 0; !rc && i < d->nvif; i++)
-		rc = mig_write_record(&sv->s, MIG_REC_DEVICE, buf,
-				      mig_dev_encode_vif(&d->vif[i], buf));
-	free(d);
-	return rc;
-}
-
 static int send_state(struct saver *sv)
 {
 	struct keel_dom_state ds;
@@ -316,10 +295,6 @@ static int send_state(struct saver *sv)
 	rc = mig_write_record(&sv->s, MIG_REC_EVTCHN, recs,
 			      (uint32_t)(n * sizeof(*recs)));
 	free(recs);
-	if (rc)
-		return rc;
-
-	rc = send_devices(sv);
 	if (rc)
 		return rc;
 

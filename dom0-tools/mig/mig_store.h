@@ -38,8 +38,8 @@ int mig_store_decode(const void *body, uint32_t len, struct mig_kvs *out);
  * keys through keel_dom_store_write (paths, permissions; console and
  * store pages and ports as saved: the guest keeps its gfns and ports),
  * then every other saved node but control/shutdown (cleared) and the
- * device directories (mig_dev.c writes them afresh from the DEVICE
- * records; the frontends reconnect through their own handshake).  Introduces the domain to the store first.  0 or -errno
+ * device directories (the devices reconnect through their own
+ * handshake).  Introduces the domain to the store first.  0 or -errno
  * with a sentence in err.
  */
 int mig_store_restore(struct keel_store *st, uint16_t domid,

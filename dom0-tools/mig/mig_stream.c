@@ -130,10 +130,10 @@ int mig_read_header(struct mig_stream *s)
 		return mig_fail(s, -EBADMSG, "the stream header is corrupt (checksum)");
 	v = get32(h + 8);
 	abi = get32(h + 12);
-	if (v < MIG_VERSION_MIN || v > MIG_VERSION)
+	if (v != MIG_VERSION)
 		return mig_fail(s, -EPROTONOSUPPORT,
-				"stream version %u is not supported (this host reads versions %u to %u)",
-				v, MIG_VERSION_MIN, MIG_VERSION);
+				"stream version %u is not supported (this host reads version %u)",
+				v, MIG_VERSION);
 	if (KEEL_ABI_VERSION_MAJOR(abi) != KEEL_ABI_MAJOR ||
 	    get32(h + 16) != KEEL_PAGE_SIZE)
 		return mig_fail(s, -EPROTONOSUPPORT,

@@ -12,8 +12,7 @@
 #include <stdint.h>
 
 #define MIG_MAGIC          "KEELMIG\n"
-#define MIG_VERSION        2u   /* 2: DEVICE records (vbd, vif)       */
-#define MIG_VERSION_MIN    1u   /* oldest read: 1 (no devices)        */
+#define MIG_VERSION        1u
 #define MIG_HEADER_SIZE    24u
 
 /* Record types; bit 31: optional (a reader that does not know it skips
@@ -28,8 +27,7 @@
 #define MIG_REC_STORE      6u   /* u32 count, u32 0, then count entries
 				   {u16 key_len, u16 0, u32 val_len, key,
 				   value}, keys relative (docs)           */
-#define MIG_REC_DEVICE     7u   /* u32 kind, u32 0, struct mig_dev_vbd or
-				   mig_dev_vif (mig_dev.h)               */
+#define MIG_REC_DEVICE     7u   /* u32 kind, u32 0, device's own bytes    */
 #define MIG_REC_OPTIONAL   (1u << 31)
 
 #define MIG_PAGE_BATCH     512u /* pages in one PAGE_DATA record at most  */

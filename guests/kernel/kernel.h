@@ -136,11 +136,4 @@ void balloon_poll(void);
 int shutdown_init(void);
 void shutdown_poll(void);
 
-/* ---- resume.c: hooks run in a restored domain (docs/migration.md) ---------------- */
-typedef void (*resume_fn)(void *arg);
-/* 0 (also when fn/arg is registered already), -KEEL_ENOSPC, -KEEL_EINVAL. */
-int resume_register(resume_fn fn, void *arg);
-/* Called by shutdown.c after the store watches are back. */
-void resume_run(void);
-
 #endif

@@ -9,8 +9,7 @@
  * quiet; sched_op(shutdown, suspend) returns when the domain runs again:
  * 1 if the save was cancelled (the same domain goes on), 0 in a restored
  * domain, where the store daemon is a new one that knows none of our
- * watches: they are registered again (xs_resume), then the resume hooks
- * run (resume.c: the frontends reconnect).  Event-channel ports,
+ * watches: they are registered again (xs_resume).  Event-channel ports,
  * the console and store pages, the grant table and the timer are as they
  * were; system time has gone on (it never goes back).
  */
@@ -78,10 +77,6 @@ void shutdown_poll(void)
 		       rc == 1 ? "cancelled, same domain" : "restored",
 		       rc < 0 ? rc : 0, (unsigned long)((after - before) / 1000000),
 		       after < before ? ", TIME WENT BACKWARDS" : "");
-		/* A restored domain: its frontends find the new backends
-		 * (resume.c); a cancelled save keeps the old ones. */
-		if (rc != 1)
-			resume_run();
 		return;
 	}
 	hc_shutdown((unsigned int)requested);

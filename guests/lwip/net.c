@@ -29,17 +29,10 @@ static void on_link(void *arg, int up)
 	if (!netif_ready)
 		return;       /* net_init looks at the link after netif_add */
 	printk("net: eth0 link %s\n", up ? "up" : "down");
-	if (!up) {
+	if (up)
+		netif_set_link_up(&eth0);
+	else
 		netif_set_link_down(&eth0);
-		return;
-	}
-	/* Link up after down (a reconnect, a move to another host): lwIP
-	 * announces the address with a gratuitous ARP (etharp_gratuitous,
-	 * from netif_set_link_up), so the new bridge and its neighbours
-	 * learn where we are at once. */
-	netif_set_link_up(&eth0);
-	if (!ip4_addr_isany(netif_ip4_addr(&eth0)))
-		printk("net: eth0 gratuitous ARP for %s\n", addr_str);
 }
 
 static void on_status(struct netif *n)

@@ -711,50 +711,6 @@ static int find_paths(struct blkfront *bf, unsigned int devid)
 	return rc;
 }
 
-/*
- * In a restored domain (a resume hook, guests/kernel/resume.c): our home
- * and our backend are new.  The old backend's watch goes, the paths are
- * read again from our (moved) frontend directory, which the toolstack
- * wrote afresh (state 1, docs/migration.md), and the handshake is done
- * again as for a restarted backend: when the new one is in InitWait,
- * act_setup puts every request that was on the ring and not answered
- * back on the new ring, so a write is acknowledged only by a backend
- * that did it.  The data pool's grants are in our memory and moved
- * with it.
- */
-static void blkfront_resume_one(struct blkfront *bf)
-{
-	char old_be[BF_PATH_MAX];
-	int rc;
-
-	/* The frontend watch has moved with the home (xs_resume): it is
-	 * dropped at its new path, the backend's at the old one. */
-	gk_strlcpy(old_be, bf->be_path, sizeof(old_be));
-	rc = find_paths(bf, bf->info.devid);
-	xb_unwatch_states(&bf->watch, old_be, bf->fe_path);
-	if (rc < 0) {
-		mark_broken(bf, "not found again after resume, error", rc);
-		return;
-	}
-	if (bf->phase != BLKFRONT_CLOSED) {
-		bf->phase = BLKFRONT_WAIT_BACKEND;
-		printk("blkfront: %s: resumed: reconnecting to %s\n", bf->info.name,
-		       bf->be_path);
-	}
-	bf->prev_be = KEEL_XBS_UNKNOWN;
-	bf->progress_ns = time_now_ns();
-	(void)watch_both(bf);
-	blkfront_update(bf);
-}
-
-static void blkfront_resume(void *arg)
-{
-	(void)arg;
-	for (unsigned int i = 0; i < BLKFRONT_MAX_DEVS; i++)
-		if (devs[i].used)
-			blkfront_resume_one(&devs[i]);
-}
-
 int blkfront_open(int devid, struct blkfront **out)
 {
 	struct blkfront *bf = NULL;
@@ -785,7 +741,6 @@ int blkfront_open(int devid, struct blkfront **out)
 	if (rc < 0)
 		return rc;
 	bf->used = 1;
-	(void)resume_register(blkfront_resume, NULL);
 	rc = pool_setup(bf);
 	if (rc < 0)
 		goto err_unuse;

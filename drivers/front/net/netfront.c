@@ -622,55 +622,6 @@ void netfront_count_drop(struct netfront *nf, enum netfront_drop why)
 		nf->stats.drops[why]++;
 }
 
-/*
- * In a restored domain (a resume hook, guests/kernel/resume.c): our home
- * and our backend are new.  The link goes down, the old backend's watch
- * goes, backend and mac are read again from our (moved) frontend
- * directory, which the toolstack wrote afresh (docs/migration.md), and
- * the new backend in InitWait gets fresh rings and a new port as a
- * restarted one does.  Frames in flight are lost, as on a wire; the link
- * coming up again makes lwIP announce us (a gratuitous ARP), so the
- * bridge on the new host learns where we are.
- */
-static void netfront_resume_one(struct netfront *nf)
-{
-	char rel[48];
-	int rc;
-
-	if (nf->phase == NETFRONT_UP)
-		set_link(nf, 0);
-	/* The frontend watch has moved with the home (xs_resume): it is
-	 * dropped at its new path, the backend's at the old one. */
-	gk_snprintf(rel, sizeof(rel), "device/vif/%u", nf->handle);
-	rc = xs_home_path(nf->fe_path, sizeof(nf->fe_path), rel) < 0 ? -KEEL_ENODEV : 0;
-	xb_unwatch_states(&nf->watch, nf->be_path, nf->fe_path);
-	if (rc == 0)
-		rc = read_backend(nf);
-	if (rc < 0) {
-		printk("netfront: %s: not found again after resume: error %d\n",
-		       nf->name, rc);
-		act_close(nf, nf->prev_be);
-		return;
-	}
-	if (nf->phase != NETFRONT_CLOSED && nf->phase != NETFRONT_INIT) {
-		nf->phase = NETFRONT_WAIT_BACKEND;
-		printk("netfront: %s: resumed: reconnecting to %s\n", nf->name,
-		       nf->be_path);
-	}
-	nf->prev_be = KEEL_XBS_UNKNOWN;
-	(void)xb_watch_states(&nf->watch, "netfront", nf->handle, nf->be_path,
-			      nf->fe_path, watch_fn, nf);
-	netfront_update(nf);
-}
-
-static void netfront_resume(void *arg)
-{
-	(void)arg;
-	for (unsigned int i = 0; i < NETFRONT_MAX_DEVS; i++)
-		if (devs[i].used)
-			netfront_resume_one(&devs[i]);
-}
-
 int netfront_open(int handle, netfront_rx_fn rx_fn, netfront_link_fn link_fn,
 		  void *arg, struct netfront **out)
 {
@@ -708,7 +659,6 @@ int netfront_open(int handle, netfront_rx_fn rx_fn, netfront_link_fn link_fn,
 		return rc;
 	}
 	nf->used = 1;
-	(void)resume_register(netfront_resume, NULL);
 	nf->prev_be = KEEL_XBS_UNKNOWN;
 	(void)xb_watch_states(&nf->watch, "netfront", nf->handle, nf->be_path,
 			      nf->fe_path, watch_fn, nf);

@@ -18,7 +18,6 @@ int main(void)
 	srunner_add_suite(sr, suite_blkfront());
 	srunner_add_suite(sr, suite_disk());
 	srunner_add_suite(sr, suite_netfront());
-	srunner_add_suite(sr, suite_resume());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -15,6 +15,5 @@ Suite *suite_mm(void);
 Suite *suite_blkfront(void);
 Suite *suite_disk(void);
 Suite *suite_netfront(void);
-Suite *suite_resume(void);
 
 #endif
